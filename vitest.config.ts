@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+// One runner for the whole suite: unit tests, Postgres integration tests (PGlite and the
+// PostgreSQL server) and the browser end-to-end tests. The machine has two cores, so files
+// run at most two at a time; database and browser tests raise their own timeouts.
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.{ts,tsx}'],
+    environment: 'node',
+    maxWorkers: 2,
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+    reporters: ['default'],
+  },
+});
