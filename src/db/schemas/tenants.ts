@@ -1,0 +1,31 @@
+/**
+ * tenants (local only): the organizations the signed-in user belongs to and their role in
+ * each, refreshed on every sync cycle, so the organization switcher works offline.
+ *
+ * Version history:
+ *   0: first release.
+ */
+import type { MigrationStrategies, RxJsonSchema } from 'rxdb';
+import type { TenantDoc } from '../../../sync/local-documents.ts';
+import { timestampProperty, uuidProperty } from './synced-row.ts';
+
+export const tenantSchema: RxJsonSchema<TenantDoc> = {
+  title: 'tenants',
+  version: 0,
+  primaryKey: 'id',
+  type: 'object',
+  properties: {
+    id: uuidProperty,
+    name: { type: 'string', maxLength: 200 },
+    slug: { type: 'string' },
+    plan: { type: 'string' },
+    status: { type: 'string' },
+    settings: { type: 'object' },
+    role: { type: 'string', enum: ['owner', 'admin', 'member', 'viewer'] },
+    created_at: timestampProperty,
+    updated_at: timestampProperty,
+  },
+  required: ['id', 'name', 'role'],
+};
+
+export const tenantMigrations: MigrationStrategies = {};
