@@ -16,8 +16,8 @@
 
 create table public.vault_user_keys (
   user_id uuid primary key references auth.users (id) on delete cascade,
-  -- base64 of the raw uncompressed P-256 point: 65 bytes, 88 characters.
-  public_key text not null check (public_key ~ '^[A-Za-z0-9+/]{86}==$'),
+  -- base64 of the raw uncompressed P-256 point: 65 bytes, 88 characters with one '='.
+  public_key text not null check (public_key ~ '^[A-Za-z0-9+/]{87}=$'),
   wrapped_private_key text not null
     check (wrapped_private_key ~ '^[A-Za-z0-9+/]+={0,2}$' and length(wrapped_private_key) < 1000),
   wrapped_private_key_iv text not null check (wrapped_private_key_iv ~ '^[A-Za-z0-9+/]{16}$'),
