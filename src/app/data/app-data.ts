@@ -1,0 +1,68 @@
+/**
+ * The narrow interface between the screens and the data core (local database + sync). Screens
+ * call these commands and read these stores through the hooks in hooks.ts; they never see RxDB
+ * queries or replication internals. The implementation is rx-app-data.ts.
+ */
+import type { JsonValue, TenantRole, WorkflowDoc } from '../../../sync/documents.ts';
+import type { Store } from './store.ts';
+
+export interface TenantMembership {
+  id: string;
+  name: string;
+  role: TenantRole;
+}
+
+export interface WorkflowSummary {
+  id: string;
+  tenantId: string;
+  name: string;
+  description: string;
+  nodeCount: number;
+  updatedAt: string;
+}
+
+export type SyncState =
+  | { kind: 'starting' }
+  | { kind: 'offline'; pendingChanges: number | null }
+  | { kind: 'connecting' }
+  | { kind: 'syncing'; done: number; total: number | null; initial: boolean }
+  | { kind: 'up-to-date'; at: string }
+  | { kind: 'error'; reason: string; retrying: boolean };
+
+export interface RejectedChange {
+  /** Unique per rejection. */
+  key: string;
+  collection: string;
+  documentId: string;
+  /** A readable label of the document: its name when it has one. */
+  label: string;
+  code: string;
+  message: string;
+  at: string;
+  /** The version the server refused, kept so the user can see (and copy) what was lost. */
+  rejectedDocument: JsonValue;
+}
+
+export interface AppData {
+  readonly userId: string;
+  readonly email: string;
+  /** Tenants the user belongs to, from the last successful fetch (kept offline). */
+  readonly tenants: Store<TenantMembership[]>;
+  readonly syncState: Store<SyncState>;
+  readonly rejectedChanges: Store<RejectedChange[]>;
+  /** Live, sorted by name; `undefined` until the first local read returns. */
+  workflows(tenantId: string): Store<WorkflowSummary[] | undefined>;
+  workflow(workflowId: string): Store<WorkflowDoc | null | undefined>;
+  createWorkflow(tenantId: string, name: string): Promise<string>;
+  renameWorkflow(workflowId: string, name: string): Promise<void>;
+  deleteWorkflow(workflowId: string): Promise<void>;
+  /** Applies a change to a workflow's document in the local database (synced later). */
+  updateWorkflow(
+    workflowId: string,
+    change: (doc: WorkflowDoc) => Partial<WorkflowDoc>,
+  ): Promise<void>;
+  /** Re-reads the tenant list from the server (after creating, joining or leaving one). */
+  refreshTenants(): Promise<void>;
+  dismissRejectedChange(key: string): void;
+  close(): Promise<void>;
+}

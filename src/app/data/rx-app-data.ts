@@ -1,0 +1,192 @@
+/**
+ * The data interface (app-data.ts) over the user's local RxDB database (src/db). Reads come
+ * from IndexedDB, so every screen works offline; writes go to IndexedDB at once and the sync
+ * connection (sync-connection.ts) carries them to the server when it can.
+ */
+import {
+  createFlowkeepDatabase,
+  type FlowkeepDatabase,
+  type RejectedChangeDoc,
+  type TenantDoc,
+} from '../../db/index.ts';
+import type { WorkflowDoc } from '../../../sync/documents.ts';
+import type { StoredDoc } from '../../../sync/local-documents.ts';
+import type { SignedInUser } from '../auth/session.ts';
+import type { AppData, RejectedChange, TenantMembership, WorkflowSummary } from './app-data.ts';
+import { observableStore } from './observable-store.ts';
+import type { Store } from './store.ts';
+import { connectSync } from './sync-connection.ts';
+
+type StoredWorkflow = StoredDoc<WorkflowDoc>;
+
+export async function createRxAppData(user: SignedInUser): Promise<AppData> {
+  const db = await createFlowkeepDatabase({ userId: user.id });
+  const workflows = db.workflows;
+  if (!workflows) throw new Error('The local database opened without its workflows collection.');
+  const sync = connectSync(db, user);
+
+  const tenants = observableStore(
+    db.tenants.find().$,
+    (docs) => docs.map((doc) => toMembership(doc.toJSON() as TenantDoc)).sort(byName),
+    [] as TenantMembership[],
+  );
+  const rejectedChanges = observableStore(
+    db.rejected_changes.find({ sort: [{ rejected_at: 'desc' }] }).$,
+    (docs) => docs.map((doc) => toRejectedChange(doc.toJSON() as RejectedChangeDoc)),
+    [] as RejectedChange[],
+  );
+  const workflowLists = new Map<string, Store<WorkflowSummary[] | undefined>>();
+  const workflowDocs = new Map<string, Store<WorkflowDoc | null | undefined>>();
+
+  async function existing(workflowId: string) {
+    const doc = await workflows!.findOne(workflowId).exec();
+    if (!doc)
+      throw new Error(
+        `Workflow ${workflowId} is not on this device (deleted, or never synced here).`,
+      );
+    return doc;
+  }
+
+  return {
+    userId: user.id,
+    email: user.email,
+    tenants,
+    rejectedChanges,
+    syncState: sync.state,
+
+    workflows(tenantId) {
+      let store = workflowLists.get(tenantId);
+      if (!store) {
+        store = observableStore(
+          workflows.find({
+            selector: { tenant_id: tenantId },
+            sort: [{ updated_at: 'desc' }, { id: 'asc' }],
+          }).$,
+          (docs) => docs.map((doc) => toSummary(doc.toJSON() as StoredWorkflow)),
+          undefined,
+        );
+        workflowLists.set(tenantId, store);
+      }
+      return store;
+    },
+
+    workflow(workflowId) {
+      let store = workflowDocs.get(workflowId);
+      if (!store) {
+        store = observableStore(
+          workflows.findOne(workflowId).$,
+          (doc) =>
+            doc ? ({ ...(doc.toJSON() as StoredWorkflow), _deleted: false } as WorkflowDoc) : null,
+          undefined,
+        );
+        workflowDocs.set(workflowId, store);
+      }
+      return store;
+    },
+
+    async createWorkflow(tenantId, name) {
+      const now = new Date().toISOString();
+      const id = crypto.randomUUID();
+      const doc: StoredWorkflow = {
+        id,
+        tenant_id: tenantId,
+        created_by: user.id,
+        created_at: now,
+        updated_at: now,
+        server_txid: null,
+        name: name.slice(0, 200),
+        description: '',
+        nodes: [],
+        edges: [],
+        viewport: null,
+        settings: {},
+        versions: [],
+        conflicts: [],
+        tags: [],
+      };
+      await workflows.insert(doc);
+      return id;
+    },
+
+    async renameWorkflow(workflowId, name) {
+      const doc = await existing(workflowId);
+      await doc.incrementalPatch({
+        name: name.slice(0, 200),
+        updated_at: new Date().toISOString(),
+      });
+    },
+
+    async deleteWorkflow(workflowId) {
+      const doc = await existing(workflowId);
+      // A tombstone (_deleted), replicated like any other write, so other devices drop it too.
+      await doc.incrementalRemove();
+    },
+
+    async updateWorkflow(workflowId, change) {
+      const doc = await existing(workflowId);
+      await doc.incrementalModify((stored) => {
+        const patch = change({ ...stored, _deleted: false } as WorkflowDoc);
+        const { _deleted: _ignored, ...fields } = patch;
+        return {
+          ...stored,
+          ...fields,
+          id: stored.id,
+          tenant_id: stored.tenant_id,
+          updated_at: new Date().toISOString(),
+        };
+      });
+    },
+
+    refreshTenants: () => sync.refreshTenants(),
+
+    dismissRejectedChange(key) {
+      void db.rejected_changes
+        .findOne(key)
+        .exec()
+        .then((doc) => doc?.remove());
+    },
+
+    async close() {
+      await sync.stop();
+      await closeDatabase(db);
+    },
+  };
+}
+
+async function closeDatabase(db: FlowkeepDatabase): Promise<void> {
+  if (!db.closed) await db.close();
+}
+
+function toMembership(doc: TenantDoc): TenantMembership {
+  return { id: doc.id, name: doc.name, role: doc.role };
+}
+
+function byName(a: TenantMembership, b: TenantMembership): number {
+  return a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
+}
+
+function toSummary(doc: StoredWorkflow): WorkflowSummary {
+  return {
+    id: doc.id,
+    tenantId: doc.tenant_id,
+    name: doc.name,
+    description: doc.description,
+    nodeCount: doc.nodes.length,
+    updatedAt: doc.updated_at,
+  };
+}
+
+function toRejectedChange(doc: RejectedChangeDoc): RejectedChange {
+  const name = doc.document['name'];
+  return {
+    key: doc.id,
+    collection: doc.collection,
+    documentId: doc.document_id,
+    label:
+      typeof name === 'string' && name ? name : `${doc.collection} ${doc.document_id.slice(0, 8)}`,
+    code: doc.code,
+    message: doc.reason || doc.message,
+    at: doc.rejected_at,
+    rejectedDocument: doc.document,
+  };
+}
