@@ -1,0 +1,423 @@
+/**
+ * The GoTrue endpoints that @supabase/supabase-js calls: sign-up (auto-confirmed, answers a
+ * session), the password and refresh-token grants, reading and updating the user, and logout.
+ * Users live in auth.users with bcrypt hashes; sessions and single-use, rotating refresh tokens
+ * in auth.sessions / auth.refresh_tokens (auth-schema.sql). Errors have GoTrue's bodies, in the
+ * shape the caller's X-Supabase-Api-Version asks for.
+ */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import bcrypt from 'bcryptjs';
+import type { LocalDatabase } from './database.ts';
+import type { SqlClient } from './sql-client.ts';
+import type { Claims } from './jwt.ts';
+import { signAccessToken, verifyToken } from './jwt.ts';
+import type { RequestContext } from './http-router.ts';
+import { bearerToken, header, readBody, sendEmpty, sendJson } from './http-router.ts';
+
+export interface AuthOptions {
+  db: LocalDatabase;
+  jwtSecret: string;
+  /** The `iss` claim: <public url>/auth/v1, as GoTrue sets it. */
+  issuer: string;
+  accessTokenTtlSeconds: number;
+}
+
+export class GoTrueError extends Error {
+  constructor(
+    readonly status: number,
+    readonly errorCode: string,
+    message: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+const bcryptCost = 10;
+const minimumPasswordLength = 6;
+/** A real hash to compare against when the email is unknown, so timing does not tell. */
+const unknownUserHash = bcrypt.hashSync('flowkeep-no-such-user', bcryptCost);
+
+/** auth.users as GoTrue answers it, built by Postgres so timestamps keep their precision. */
+const userJson = `jsonb_build_object(
+  'id', u.id, 'aud', u.aud, 'role', u.role, 'email', u.email,
+  'email_confirmed_at', u.email_confirmed_at, 'phone', '', 'confirmed_at', u.email_confirmed_at,
+  'last_sign_in_at', u.last_sign_in_at, 'app_metadata', u.raw_app_meta_data,
+  'user_metadata', u.raw_user_meta_data,
+  'identities', jsonb_build_array(jsonb_build_object(
+    'identity_id', u.id, 'id', u.id, 'user_id', u.id, 'provider', 'email', 'email', u.email,
+    'identity_data', jsonb_build_object('email', u.email, 'email_verified', true,
+      'phone_verified', false, 'sub', u.id::text),
+    'last_sign_in_at', u.last_sign_in_at, 'created_at', u.created_at, 'updated_at', u.updated_at)),
+  'created_at', u.created_at, 'updated_at', u.updated_at, 'is_anonymous', u.is_anonymous)::text`;
+
+interface UserRow {
+  id: string;
+  email: string;
+  encrypted_password: string | null;
+  app_metadata: string;
+  user_metadata: string;
+  is_anonymous: boolean;
+  user_json: string;
+}
+
+const selectUser = `select u.id::text as id, u.email, u.encrypted_password,
+  u.raw_app_meta_data::text as app_metadata, u.raw_user_meta_data::text as user_metadata,
+  u.is_anonymous, ${userJson} as user_json from auth.users u`;
+
+export function hashRefreshToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export function createAuthHandler(options: AuthOptions) {
+  const { db } = options;
+
+  async function issueSession(tx: SqlClient, user: UserRow, userAgent: string | undefined) {
+    const sessionId = randomUUID();
+    await tx.query('insert into auth.sessions (id, user_id, user_agent) values ($1, $2, $3)', [
+      sessionId,
+      user.id,
+      userAgent ?? null,
+    ]);
+    return respondWithSession(tx, user, sessionId, null, Math.floor(Date.now() / 1000));
+  }
+
+  async function respondWithSession(
+    tx: SqlClient,
+    user: UserRow,
+    sessionId: string,
+    parentHash: string | null,
+    authenticatedAt: number,
+  ) {
+    const refreshToken = randomBytes(24).toString('base64url');
+    await tx.query(
+      `insert into auth.refresh_tokens (token, user_id, session_id, parent) values ($1, $2, $3, $4)`,
+      [hashRefreshToken(refreshToken), user.id, sessionId, parentHash],
+    );
+    const { token, expiresAt } = await signAccessToken(options.jwtSecret, {
+      issuer: options.issuer,
+      userId: user.id,
+      email: user.email,
+      sessionId,
+      appMetadata: JSON.parse(user.app_metadata) as Record<string, unknown>,
+      userMetadata: JSON.parse(user.user_metadata) as Record<string, unknown>,
+      isAnonymous: user.is_anonymous,
+      ttlSeconds: options.accessTokenTtlSeconds,
+      authenticatedAt,
+    });
+    return {
+      access_token: token,
+      token_type: 'bearer',
+      expires_in: options.accessTokenTtlSeconds,
+      expires_at: expiresAt,
+      refresh_token: refreshToken,
+      user: JSON.parse(user.user_json) as Record<string, unknown>,
+    };
+  }
+
+  async function signUp(ctx: RequestContext) {
+    const body = await readJsonObject(ctx);
+    const email = normalizeEmail(body.email);
+    const password = body.password;
+    if (typeof password !== 'string' || password === '') {
+      throw new GoTrueError(422, 'validation_failed', 'Signup requires a valid password');
+    }
+    if (password.length < minimumPasswordLength) {
+      throw new GoTrueError(
+        422,
+        'weak_password',
+        `Password should be at least ${minimumPasswordLength} characters.`,
+        { weak_password: { reasons: ['length'] } },
+      );
+    }
+    const data = body.data ?? {};
+    const userMetadata = isObject(data) ? data : {};
+    const hash = await bcrypt.hash(password, bcryptCost);
+    const session = await db.transaction(async (tx) => {
+      const existing = await tx.query('select 1 from auth.users where lower(email) = $1', [email]);
+      if (existing.rows.length > 0) return null;
+      const inserted = await tx.query<{ id: string }>(
+        `insert into auth.users (email, encrypted_password, email_confirmed_at, last_sign_in_at,
+           raw_user_meta_data)
+         values ($1, $2, now(), now(), $3::jsonb) returning id::text as id`,
+        [email, hash, JSON.stringify(userMetadata)],
+      );
+      const user = await loadUser(tx, 'u.id = $1', inserted.rows[0]!.id);
+      return issueSession(tx, user!, header(ctx.req, 'user-agent'));
+    });
+    if (!session) throw new GoTrueError(422, 'user_already_exists', 'User already registered');
+    sendJson(ctx.res, 200, session);
+  }
+
+  async function passwordGrant(ctx: RequestContext) {
+    const body = await readJsonObject(ctx);
+    const email = typeof body.email === 'string' ? body.email.trim().toLowerCase() : '';
+    const password = typeof body.password === 'string' ? body.password : '';
+    const user = await loadUser(db.sql, 'lower(u.email) = $1', email);
+    const matches = await bcrypt.compare(password, user?.encrypted_password ?? unknownUserHash);
+    if (!user || !user.encrypted_password || !matches) {
+      throw new GoTrueError(400, 'invalid_credentials', 'Invalid login credentials');
+    }
+    const session = await db.transaction(async (tx) => {
+      await tx.query('update auth.users set last_sign_in_at = now() where id = $1', [user.id]);
+      const fresh = await loadUser(tx, 'u.id = $1', user.id);
+      return issueSession(tx, fresh!, header(ctx.req, 'user-agent'));
+    });
+    sendJson(ctx.res, 200, session);
+  }
+
+  async function refreshTokenGrant(ctx: RequestContext) {
+    const body = await readJsonObject(ctx);
+    if (typeof body.refresh_token !== 'string' || body.refresh_token === '') {
+      throw new GoTrueError(400, 'validation_failed', 'refresh_token required');
+    }
+    const hash = hashRefreshToken(body.refresh_token);
+    const outcome = await db.transaction(async (tx) => {
+      const found = await tx.query<{
+        id: string;
+        revoked: boolean;
+        session_id: string;
+        user_id: string;
+      }>(
+        `select id::text as id, revoked, session_id::text as session_id, user_id
+           from auth.refresh_tokens where token = $1 for update`,
+        [hash],
+      );
+      const row = found.rows[0];
+      if (!row) return { error: 'not_found' as const };
+      if (row.revoked) {
+        // A used token presented again means it leaked or was replayed: as GoTrue's reuse
+        // detection does, end the whole session so neither holder can continue with it.
+        await tx.query('delete from auth.sessions where id = $1', [row.session_id]);
+        return { error: 'reused' as const };
+      }
+      await tx.query(
+        'update auth.refresh_tokens set revoked = true, updated_at = now() where id = $1',
+        [row.id],
+      );
+      const session = await tx.query<{ authenticated_at: number }>(
+        `update auth.sessions set refreshed_at = now(), updated_at = now() where id = $1
+         returning extract(epoch from created_at)::bigint as authenticated_at`,
+        [row.session_id],
+      );
+      const user = await loadUser(tx, 'u.id = $1', row.user_id);
+      if (!user || session.rows.length === 0) return { error: 'not_found' as const };
+      return {
+        session: await respondWithSession(
+          tx,
+          user,
+          row.session_id,
+          hash,
+          Number(session.rows[0]!.authenticated_at),
+        ),
+      };
+    });
+    if ('session' in outcome) {
+      sendJson(ctx.res, 200, outcome.session);
+    } else if (outcome.error === 'reused') {
+      throw new GoTrueError(
+        400,
+        'refresh_token_already_used',
+        'Invalid Refresh Token: Already Used',
+      );
+    } else {
+      throw new GoTrueError(
+        400,
+        'refresh_token_not_found',
+        'Invalid Refresh Token: Refresh Token Not Found',
+      );
+    }
+  }
+
+  /** GoTrue's requireAuthentication: a valid user JWT whose user and session still exist. */
+  async function authenticatedUser(
+    ctx: RequestContext,
+  ): Promise<{ claims: Claims; user: UserRow }> {
+    const token = bearerToken(ctx.req);
+    if (!token) {
+      throw new GoTrueError(401, 'no_authorization', 'This endpoint requires a valid Bearer token');
+    }
+    const verified = await verifyToken(options.jwtSecret, token);
+    if (!verified.ok) {
+      const detail =
+        verified.reason === 'expired'
+          ? 'token has invalid claims: token is expired'
+          : verified.reason === 'signature'
+            ? 'token signature is invalid: signature is invalid'
+            : verified.message;
+      throw new GoTrueError(
+        403,
+        'bad_jwt',
+        `invalid JWT: unable to parse or verify signature, ${detail}`,
+      );
+    }
+    const { claims } = verified;
+    if (typeof claims.sub !== 'string' || claims.sub === '') {
+      throw new GoTrueError(403, 'bad_jwt', 'invalid claim: missing sub claim');
+    }
+    const user = await loadUser(db.sql, 'u.id::text = $1', claims.sub);
+    if (!user) {
+      throw new GoTrueError(403, 'user_not_found', 'User from sub claim in JWT does not exist');
+    }
+    if (typeof claims.session_id === 'string') {
+      const session = await db.sql.query('select 1 from auth.sessions where id::text = $1', [
+        claims.session_id,
+      ]);
+      if (session.rows.length === 0) {
+        throw new GoTrueError(
+          403,
+          'session_not_found',
+          'Session from session_id claim in JWT does not exist',
+        );
+      }
+    }
+    return { claims, user };
+  }
+
+  async function getUser(ctx: RequestContext) {
+    const { user } = await authenticatedUser(ctx);
+    sendJson(ctx.res, 200, JSON.parse(user.user_json));
+  }
+
+  async function updateUser(ctx: RequestContext) {
+    const { user } = await authenticatedUser(ctx);
+    const body = await readJsonObject(ctx);
+    if (body.email !== undefined && normalizeEmail(body.email) !== user.email) {
+      throw new GoTrueError(
+        422,
+        'email_address_not_authorized',
+        'Changing the email address is not supported by the local server',
+      );
+    }
+    let hash: string | null = null;
+    if (body.password !== undefined) {
+      if (typeof body.password !== 'string' || body.password.length < minimumPasswordLength) {
+        throw new GoTrueError(
+          422,
+          'weak_password',
+          `Password should be at least ${minimumPasswordLength} characters.`,
+          { weak_password: { reasons: ['length'] } },
+        );
+      }
+      hash = await bcrypt.hash(body.password, bcryptCost);
+    }
+    const data = isObject(body.data) ? body.data : {};
+    const updated = await db.transaction(async (tx) => {
+      await tx.query(
+        `update auth.users set
+           encrypted_password = coalesce($2, encrypted_password),
+           raw_user_meta_data = raw_user_meta_data || $3::jsonb,
+           updated_at = now()
+         where id = $1`,
+        [user.id, hash, JSON.stringify(data)],
+      );
+      return loadUser(tx, 'u.id = $1', user.id);
+    });
+    sendJson(ctx.res, 200, JSON.parse(updated!.user_json));
+  }
+
+  async function logout(ctx: RequestContext) {
+    const { claims, user } = await authenticatedUser(ctx);
+    const scope = ctx.url.searchParams.get('scope') ?? 'global';
+    const sessionId = typeof claims.session_id === 'string' ? claims.session_id : null;
+    if (scope === 'global') {
+      await db.sql.query('delete from auth.sessions where user_id = $1', [user.id]);
+    } else if (scope === 'local') {
+      await db.sql.query('delete from auth.sessions where id::text = $1', [sessionId]);
+    } else if (scope === 'others') {
+      await db.sql.query(
+        'delete from auth.sessions where user_id = $1 and id::text is distinct from $2',
+        [user.id, sessionId],
+      );
+    } else {
+      throw new GoTrueError(400, 'validation_failed', `Unsupported logout scope "${scope}"`);
+    }
+    sendEmpty(ctx.res, 204);
+  }
+
+  /** Routes /auth/v1/<path>. */
+  return async function handleAuth(ctx: RequestContext, path: string): Promise<void> {
+    try {
+      const route = `${ctx.method} ${path}`;
+      if (route === 'POST /signup') return await signUp(ctx);
+      if (route === 'POST /token') {
+        const grant = ctx.url.searchParams.get('grant_type');
+        if (grant === 'password') return await passwordGrant(ctx);
+        if (grant === 'refresh_token') return await refreshTokenGrant(ctx);
+        throw new GoTrueError(400, 'validation_failed', 'unsupported_grant_type');
+      }
+      if (route === 'GET /user') return await getUser(ctx);
+      if (route === 'PUT /user') return await updateUser(ctx);
+      if (route === 'POST /logout') return await logout(ctx);
+      if (route === 'GET /health') {
+        return sendJson(ctx.res, 200, { version: 'flowkeep-local', name: 'GoTrue' });
+      }
+      throw new GoTrueError(404, 'not_found', `Unsupported auth endpoint: ${ctx.method} ${path}`);
+    } catch (error) {
+      if (!(error instanceof GoTrueError)) throw error;
+      sendGoTrueError(ctx, error);
+    }
+  };
+}
+
+/**
+ * GoTrue answers `{code, message}` to clients that send X-Supabase-Api-Version 2024-01-01 or
+ * later (as supabase-js does) and the older `{code: <status>, error_code, msg}` otherwise.
+ */
+export function sendGoTrueError(ctx: RequestContext, error: GoTrueError): void {
+  const version = header(ctx.req, 'x-supabase-api-version');
+  if (version && /^\d{4}-\d{2}-\d{2}$/.test(version) && version >= '2024-01-01') {
+    sendJson(
+      ctx.res,
+      error.status,
+      { code: error.errorCode, message: error.message, ...error.extra },
+      { 'X-Supabase-Api-Version': '2024-01-01' },
+    );
+  } else {
+    sendJson(ctx.res, error.status, {
+      code: error.status,
+      error_code: error.errorCode,
+      msg: error.message,
+      ...error.extra,
+    });
+  }
+}
+
+async function loadUser(sql: SqlClient, where: string, value: string): Promise<UserRow | null> {
+  const result = await sql.query<UserRow>(`${selectUser} where ${where}`, [value]);
+  return result.rows[0] ?? null;
+}
+
+async function readJsonObject(ctx: RequestContext): Promise<Record<string, unknown>> {
+  const text = await readBody(ctx.req, 1024 * 1024);
+  let parsed: unknown;
+  try {
+    parsed = text === '' ? {} : JSON.parse(text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new GoTrueError(400, 'bad_json', `Could not parse request body as JSON: ${reason}`);
+  }
+  if (!isObject(parsed)) {
+    throw new GoTrueError(400, 'bad_json', 'Could not parse request body as JSON: not an object');
+  }
+  return parsed;
+}
+
+function normalizeEmail(value: unknown): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new GoTrueError(422, 'validation_failed', 'To signup, please provide your email');
+  }
+  const email = value.trim().toLowerCase();
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 255) {
+    throw new GoTrueError(
+      400,
+      'validation_failed',
+      'Unable to validate email address: invalid format',
+    );
+  }
+  return email;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
