@@ -20,7 +20,8 @@ export const ROLE_RANK: Record<TenantRole, number> = { viewer: 1, member: 2, adm
 
 /** ISO-8601 timestamp as Postgres' to_jsonb prints it. */
 export type Timestamp = string;
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue =
+  string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
 /** Columns every synced table has. */

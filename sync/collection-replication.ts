@@ -1,0 +1,232 @@
+/**
+ * Replication of one RxDB collection to its Postgres table through sync_pull / sync_push
+ * (DESIGN.md, "Sync protocol"), on RxDB's replication protocol:
+ * - pull: one sync_pull per batch, checkpointed by (_txid, id); the first pull of each cycle
+ *   refreshes memberships, and rows of tenants the user can no longer read are removed
+ *   locally by handing RxDB tombstones as if pulled (so no delete is ever pushed for them);
+ * - push: one sync_push per batch; a no-op row is not sent; conflicts come back as the
+ *   server row and are merged by the collection's conflict handler (sync/conflict-handler.ts);
+ * - refused rows (RLS, constraint, lost membership) are recorded in `rejected_changes` and
+ *   handed back to RxDB as the server state the device assumed (or a tombstone when the row
+ *   never reached the server), which returns the local document to the server's state.
+ */
+import type { RxCollection, RxReplicationPullStreamItem, WithDeleted } from 'rxdb';
+import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
+import { Subject, type Observable } from 'rxjs';
+import type {
+  PullCheckpoint,
+  SyncedCollection,
+  SyncPushRejection,
+  SyncPushRow,
+} from './documents.ts';
+import type { RejectedChangeDoc } from './local-documents.ts';
+import { Backoff } from './backoff.ts';
+import { documentsEqual } from './conflict-handler.ts';
+import { rejectionReason } from './rejection-reason.ts';
+import type { SyncRemote } from './remote.ts';
+import { fromServerRow, toServerState } from './row-mapping.ts';
+import type { SyncStatus } from './status.ts';
+import type { TenantDirectory } from './tenant-directory.ts';
+
+type Doc = Record<string, unknown> & { id: string; tenant_id: string };
+
+export interface CollectionReplicationOptions {
+  name: SyncedCollection;
+  // RxCollection of any synced document type: handlers treat documents as plain records.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  collection: RxCollection<any>;
+  rejectedChanges: RxCollection<RejectedChangeDoc>;
+  remote: SyncRemote;
+  directory: TenantDirectory;
+  /** Identifies the server, so pointing the app at another server starts a fresh sync. */
+  serverId: string;
+  pullBatchSize: number;
+  pushBatchSize: number;
+  backoff: Backoff;
+  /** Live changes from the server ('RESYNC' triggers a pull). */
+  resync$: Observable<'RESYNC'>;
+  onStatus: (status: SyncStatus) => void;
+  onRejected: (change: RejectedChangeDoc) => void;
+  now?: () => string;
+}
+
+export class CollectionReplication {
+  readonly state: RxReplicationState<Doc, PullCheckpoint>;
+  /** Incremented on every pull handler call: lets syncNow know a pull cycle has begun. */
+  pullCalls = 0;
+  private readonly knownFields: ReadonlySet<string>;
+  private progress: { done: number; known: number } | null = null;
+  private lastSyncedAt: string | null = null;
+  private readonly stream = new Subject<RxReplicationPullStreamItem<Doc, PullCheckpoint>>();
+
+  constructor(private readonly options: CollectionReplicationOptions) {
+    const schemaProperties = options.collection.schema.jsonSchema.properties as Record<
+      string,
+      unknown
+    >;
+    this.knownFields = new Set(Object.keys(schemaProperties).filter((key) => !key.startsWith('_')));
+    options.resync$.subscribe(() => this.stream.next('RESYNC'));
+    this.state = replicateRxCollection<Doc, PullCheckpoint>({
+      replicationIdentifier: `flowkeep-sync-${options.name}-${options.serverId}`,
+      collection: options.collection,
+      live: true,
+      // Backoff happens inside the handlers (sync/backoff.ts); RxDB then retries at once.
+      retryTime: 0,
+      waitForLeadership: false, // the engine waits for leadership before starting
+      autoStart: false,
+      toggleOnDocumentVisible: false,
+      pull: {
+        batchSize: options.pullBatchSize,
+        handler: (checkpoint, batchSize) => this.pullBatch(checkpoint ?? null, batchSize),
+        stream$: this.stream.asObservable(),
+      },
+      push: {
+        batchSize: options.pushBatchSize,
+        handler: (rows) => this.pushBatch(rows),
+      },
+    });
+    let wasActive = false;
+    this.state.active$.subscribe((active) => {
+      const settled = wasActive && !active;
+      wasActive = active;
+      if (
+        settled &&
+        !this.state.isStopped() &&
+        !this.state.isPaused() &&
+        this.options.backoff.consecutiveFailures === 0
+      ) {
+        this.progress = null;
+        this.lastSyncedAt = this.now();
+        this.options.onStatus({ state: 'idle', lastSyncedAt: this.lastSyncedAt });
+      }
+    });
+  }
+
+  private now(): string {
+    return (this.options.now ?? (() => new Date().toISOString()))();
+  }
+
+  private async withRetry<T>(what: () => Promise<T>): Promise<T> {
+    try {
+      const result = await what();
+      this.options.backoff.succeeded();
+      return result;
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.options.onStatus({
+        state: 'error',
+        reason,
+        retryingInMs: this.options.backoff.nextDelayMs(),
+      });
+      await this.options.backoff.failed();
+      throw error; // RxDB retries the handler
+    }
+  }
+
+  private async pullBatch(checkpoint: PullCheckpoint | null, batchSize: number) {
+    this.pullCalls++;
+    const { name, remote, directory, collection } = this.options;
+    if (!this.progress) {
+      this.progress = { done: 0, known: 0 };
+      this.options.onStatus({ state: 'pulling', ...this.progress });
+    }
+    const result = await this.withRetry(async () => {
+      await directory.refresh();
+      const from = directory.takeRewind(name) ? null : checkpoint;
+      return remote.pull(name, from, batchSize);
+    });
+    const documents: WithDeleted<Doc>[] = result.documents.map((row) =>
+      fromServerRow<WithDeleted<Doc>>(row, this.knownFields),
+    );
+
+    const allowed = directory.allowedTenants(name);
+    if (allowed) {
+      const pulledIds = new Set(documents.map((doc) => doc.id));
+      const orphans = await collection
+        .find({ selector: { tenant_id: { $nin: [...allowed] } } })
+        .exec();
+      for (const orphan of orphans) {
+        const data = orphan.toMutableJSON(true) as Doc;
+        if (pulledIds.has(data.id)) continue;
+        delete data['_meta'];
+        delete data['_rev'];
+        delete data['_attachments'];
+        documents.push({ ...data, _deleted: true } as WithDeleted<Doc>);
+      }
+    }
+
+    const progress = this.progress ?? { done: 0, known: 0 };
+    progress.done += result.documents.length;
+    if (result.documents.length < batchSize) {
+      progress.known = progress.done;
+    } else if (progress.known <= progress.done) {
+      const pending = await remote.pendingCount(name, result.checkpoint).catch(() => batchSize);
+      progress.known = progress.done + pending;
+    }
+    this.progress = progress;
+    this.options.onStatus({ state: 'pulling', ...progress });
+    return { documents, checkpoint: result.checkpoint ?? checkpoint ?? undefined };
+  }
+
+  private async pushBatch(
+    rows: { newDocumentState: WithDeleted<Doc>; assumedMasterState?: WithDeleted<Doc> }[],
+  ): Promise<WithDeleted<Doc>[]> {
+    const { name, remote } = this.options;
+    const toSend: SyncPushRow[] = [];
+    const sentById = new Map<string, (typeof rows)[number]>();
+    for (const row of rows) {
+      const assumed = row.assumedMasterState;
+      // Nothing changed against the server version (e.g. a refused write just reverted).
+      if (assumed && documentsEqual(assumed, row.newDocumentState)) continue;
+      // Created and deleted here before it ever reached the server.
+      if (!assumed && row.newDocumentState._deleted) continue;
+      sentById.set(row.newDocumentState.id, row);
+      toSend.push({
+        newDocumentState: toServerState(row.newDocumentState),
+        // A version without a server _txid was written by this device and not pulled back
+        // yet: push it as an insert, and the server answers with its row as a conflict.
+        assumedMasterState:
+          assumed && typeof assumed['server_txid'] === 'string' ? toServerState(assumed) : null,
+      });
+    }
+    if (toSend.length === 0) return [];
+    this.options.onStatus({ state: 'pushing', count: toSend.length });
+    const result = await this.withRetry(() => remote.push(name, toSend));
+    const conflicts: WithDeleted<Doc>[] = result.conflicts.map((row) =>
+      fromServerRow<WithDeleted<Doc>>(row, this.knownFields),
+    );
+    const rejectedDocs: RejectedChangeDoc[] = [];
+    for (const rejection of result.rejected) {
+      const row = sentById.get(rejection.id);
+      if (!row) continue;
+      rejectedDocs.push(this.rejectedChange(row.newDocumentState, rejection));
+      conflicts.push(
+        row.assumedMasterState
+          ? { ...row.assumedMasterState }
+          : ({ ...row.newDocumentState, server_txid: null, _deleted: true } as WithDeleted<Doc>),
+      );
+    }
+    if (rejectedDocs.length > 0) {
+      await this.options.rejectedChanges.bulkUpsert(rejectedDocs);
+      for (const doc of rejectedDocs) this.options.onRejected(doc);
+    }
+    return conflicts;
+  }
+
+  private rejectedChange(doc: WithDeleted<Doc>, rejection: SyncPushRejection): RejectedChangeDoc {
+    const at = this.now();
+    const document = toServerState(doc);
+    delete document['_txid'];
+    return {
+      id: `${this.options.name}:${rejection.id}:${at}`,
+      collection: this.options.name,
+      document_id: rejection.id,
+      tenant_id: doc.tenant_id,
+      document,
+      code: rejection.code,
+      message: rejection.message,
+      reason: rejectionReason(this.options.name, rejection.code),
+      rejected_at: at,
+    };
+  }
+}

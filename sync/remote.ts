@@ -1,0 +1,117 @@
+/**
+ * The server side of sync, over supabase-js: the two sync RPCs, the pending-row count and
+ * the tenancy tables. One HTTP request per call. Errors become SyncRemoteError with the
+ * server's code, so callers can tell a refused session from a network failure.
+ */
+import type { SupabaseClient } from '@supabase/supabase-js';
+import type {
+  JsonObject,
+  PullCheckpoint,
+  SyncedCollection,
+  SyncPullResult,
+  SyncPushResult,
+  SyncPushRow,
+  TenantRole,
+} from './documents.ts';
+
+export class SyncRemoteError extends Error {
+  constructor(
+    message: string,
+    readonly code: string | null,
+  ) {
+    super(message);
+    this.name = 'SyncRemoteError';
+  }
+}
+
+export interface TenantRow {
+  id: string;
+  name: string;
+  slug: string;
+  plan: string;
+  status: string;
+  settings: JsonObject;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MembershipRow {
+  tenant_id: string;
+  role: TenantRole;
+}
+
+interface PostgrestLikeError {
+  message: string;
+  code?: string;
+  details?: string | null;
+  hint?: string | null;
+}
+
+function fail(what: string, error: PostgrestLikeError): never {
+  const hint = error.hint ? ` (${error.hint})` : '';
+  throw new SyncRemoteError(`${what} failed: ${error.message}${hint}`, error.code ?? null);
+}
+
+export class SyncRemote {
+  constructor(private readonly supabase: SupabaseClient) {}
+
+  async pull(
+    collection: SyncedCollection,
+    checkpoint: PullCheckpoint | null,
+    limit: number,
+  ): Promise<SyncPullResult> {
+    const { data, error } = await this.supabase.rpc('sync_pull', {
+      p_collection: collection,
+      p_checkpoint: checkpoint,
+      p_limit: limit,
+    });
+    if (error) fail(`Pulling ${collection}`, error);
+    const result = data as SyncPullResult | null;
+    if (!result || !Array.isArray(result.documents)) {
+      throw new SyncRemoteError(`Pulling ${collection} returned an unexpected body`, null);
+    }
+    return result;
+  }
+
+  async push(collection: SyncedCollection, rows: SyncPushRow[]): Promise<SyncPushResult> {
+    const { data, error } = await this.supabase.rpc('sync_push', {
+      p_collection: collection,
+      p_rows: rows,
+    });
+    if (error) fail(`Pushing ${rows.length} ${collection}`, error);
+    const result = data as SyncPushResult | null;
+    if (!result || !Array.isArray(result.conflicts) || !Array.isArray(result.rejected)) {
+      throw new SyncRemoteError(`Pushing ${collection} returned an unexpected body`, null);
+    }
+    return result;
+  }
+
+  async pendingCount(
+    collection: SyncedCollection,
+    checkpoint: PullCheckpoint | null,
+  ): Promise<number> {
+    const { data, error } = await this.supabase.rpc('sync_pending_count', {
+      p_collection: collection,
+      p_checkpoint: checkpoint,
+    });
+    if (error) fail(`Counting ${collection} to pull`, error);
+    return Number(data);
+  }
+
+  async memberships(userId: string): Promise<MembershipRow[]> {
+    const { data, error } = await this.supabase
+      .from('tenant_members')
+      .select('tenant_id,role')
+      .eq('user_id', userId);
+    if (error) fail('Reading your organization memberships', error);
+    return (data ?? []) as MembershipRow[];
+  }
+
+  async tenants(): Promise<TenantRow[]> {
+    const { data, error } = await this.supabase
+      .from('tenants')
+      .select('id,name,slug,plan,status,settings,created_at,updated_at');
+    if (error) fail('Reading your organizations', error);
+    return (data ?? []) as TenantRow[];
+  }
+}

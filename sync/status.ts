@@ -1,0 +1,50 @@
+/**
+ * Sync status as the app shows it, per collection and overall.
+ */
+import type { SyncedCollection } from './documents.ts';
+
+export type SyncStatus =
+  | { state: 'offline' }
+  | { state: 'connecting' }
+  | { state: 'pulling'; done: number; known: number }
+  | { state: 'pushing'; count: number }
+  | { state: 'idle'; lastSyncedAt: string | null }
+  | { state: 'error'; reason: string; retryingInMs: number | null };
+
+export type CollectionStatuses = Partial<Record<SyncedCollection, SyncStatus>>;
+
+const PRIORITY: Record<SyncStatus['state'], number> = {
+  offline: 6,
+  error: 5,
+  pushing: 4,
+  pulling: 3,
+  connecting: 2,
+  idle: 1,
+};
+
+/** The overall status: the most pressing state of any collection; pulling sums progress. */
+export function overallStatus(statuses: CollectionStatuses): SyncStatus {
+  const all = Object.values(statuses);
+  if (all.length === 0) return { state: 'connecting' };
+  let worst = all[0]!;
+  for (const status of all) if (PRIORITY[status.state] > PRIORITY[worst.state]) worst = status;
+  if (worst.state === 'pulling') {
+    let done = 0;
+    let known = 0;
+    for (const status of all) {
+      if (status.state === 'pulling') {
+        done += status.done;
+        known += status.known;
+      }
+    }
+    return { state: 'pulling', done, known };
+  }
+  if (worst.state === 'idle') {
+    const times = all
+      .map((status) => (status.state === 'idle' ? status.lastSyncedAt : null))
+      .filter((time): time is string => time !== null)
+      .sort();
+    return { state: 'idle', lastSyncedAt: times[0] ?? null };
+  }
+  return worst;
+}

@@ -1,0 +1,223 @@
+/**
+ * Test harness for sync: the local server (PGlite in process, or a fresh database on the
+ * PostgreSQL server), signed-in supabase-js clients, and "devices": a local database on
+ * its own fake-indexeddb with a sync engine whose connectivity the test controls.
+ */
+import { randomUUID } from 'node:crypto';
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import pg from 'pg';
+import { BehaviorSubject } from 'rxjs';
+import WebSocket from 'ws';
+import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import type { RxStorage } from 'rxdb';
+import { startLocalServer, type LocalServer } from '../../supabase/local/server.ts';
+import { createFlowkeepDatabase, type FlowkeepDatabase } from '../../src/db/index.ts';
+import { startSync, type StartSyncOptions, type SyncEngine } from '../../sync/index.ts';
+import type { SyncedCollection, WorkflowDoc } from '../../sync/documents.ts';
+
+export const POSTGRES_ADMIN_URL =
+  process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export interface TestServer extends LocalServer {
+  /** Signs up a user and returns a signed-in client. */
+  signUp(email?: string): Promise<TestUser>;
+}
+
+export interface TestUser {
+  id: string;
+  email: string;
+  password: string;
+  client: SupabaseClient;
+  /** The personal tenant created at sign-up. */
+  tenantId: string;
+}
+
+export async function startTestServer(
+  backend: 'pglite' | 'postgres',
+  options: { accessTokenTtlSeconds?: number } = {},
+): Promise<TestServer> {
+  let url: string | null = null;
+  let dropDatabase = async (): Promise<void> => undefined;
+  if (backend === 'postgres') {
+    const name = `flowkeep_sync_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+    const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    await admin.end();
+    const target = new URL(POSTGRES_ADMIN_URL);
+    target.pathname = `/${name}`;
+    url = target.toString();
+    dropDatabase = async () => {
+      const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+      await client.connect();
+      await client.query(`drop database if exists ${name} with (force)`);
+      await client.end();
+    };
+  }
+  const server = await startLocalServer({
+    database: url ? { kind: 'postgres', url } : { kind: 'pglite', dataDir: null },
+    port: 0,
+    staticDir: null,
+    ...(options.accessTokenTtlSeconds
+      ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds }
+      : {}),
+  });
+  const clients: SupabaseClient[] = [];
+  return {
+    ...server,
+    async signUp(email = `user-${randomUUID().slice(0, 8)}@example.com`) {
+      const password = 'correct horse battery staple';
+      const client = newClient(server);
+      clients.push(client);
+      const { data, error } = await client.auth.signUp({ email, password });
+      if (error || !data.user) throw new Error(`sign-up of ${email} failed: ${error?.message}`);
+      if (!data.session) {
+        const signIn = await client.auth.signInWithPassword({ email, password });
+        if (signIn.error) throw new Error(`sign-in of ${email} failed: ${signIn.error.message}`);
+      }
+      const { rows } = await server.sql.query<{ tenant_id: string }>(
+        `select tenant_id from public.tenant_members where user_id = $1 and role = 'owner'`,
+        [data.user.id],
+      );
+      return { id: data.user.id, email, password, client, tenantId: rows[0]!.tenant_id };
+    },
+    async stop() {
+      for (const client of clients) {
+        await client.auth.stopAutoRefresh();
+        await client.removeAllChannels();
+      }
+      await server.stop();
+      await dropDatabase();
+    },
+  };
+}
+
+export function newClient(server: LocalServer): SupabaseClient {
+  return createClient(server.url, server.anonKey, {
+    auth: { persistSession: false, autoRefreshToken: false },
+    realtime: { transport: WebSocket as never },
+  });
+}
+
+/** A second signed-in client of the same user: another device has its own session. */
+export async function signInAgain(server: LocalServer, user: TestUser): Promise<SupabaseClient> {
+  const client = newClient(server);
+  const { error } = await client.auth.signInWithPassword({
+    email: user.email,
+    password: user.password,
+  });
+  if (error) throw new Error(`sign-in failed: ${error.message}`);
+  return client;
+}
+
+export interface Device {
+  database: FlowkeepDatabase;
+  engine: SyncEngine;
+  online$: BehaviorSubject<boolean>;
+  client: SupabaseClient;
+  workflows(): Promise<WorkflowDoc[]>;
+  close(): Promise<void>;
+}
+
+let deviceCount = 0;
+
+export async function openDevice(
+  client: SupabaseClient,
+  userId: string,
+  options: {
+    collections?: readonly SyncedCollection[];
+    online?: boolean;
+    sync?: Partial<Omit<StartSyncOptions, 'database' | 'supabase' | 'userId'>>;
+  } = {},
+): Promise<Device> {
+  const storage = getRxStorageDexie({
+    indexedDB: new IDBFactory(),
+    IDBKeyRange,
+  }) as RxStorage<unknown, unknown>;
+  const database = await createFlowkeepDatabase({
+    userId,
+    storage,
+    collections: options.collections ?? ['workflows'],
+    multiInstance: false,
+    devMode: false,
+    nameSuffix: `device${++deviceCount}`,
+  });
+  const online$ = new BehaviorSubject(options.online ?? true);
+  const engine = startSync({
+    database,
+    supabase: client,
+    userId,
+    online$,
+    fallbackPollIntervalMs: 2000,
+    retry: { initialMs: 100, maxMs: 2000 },
+    ...options.sync,
+  });
+  return {
+    database,
+    engine,
+    online$,
+    client,
+    async workflows() {
+      const docs = await database.workflows!.find({ sort: [{ id: 'asc' }] }).exec();
+      return docs.map((doc) => doc.toMutableJSON() as unknown as WorkflowDoc);
+    },
+    async close() {
+      await engine.stop();
+      await database.close();
+    },
+  };
+}
+
+export function newWorkflow(
+  tenantId: string,
+  overrides: Partial<WorkflowDoc> = {},
+): Omit<WorkflowDoc, '_deleted'> {
+  const now = new Date().toISOString();
+  return {
+    id: randomUUID(),
+    tenant_id: tenantId,
+    created_by: null,
+    created_at: now,
+    updated_at: now,
+    server_txid: null,
+    name: 'Untitled',
+    description: '',
+    nodes: [],
+    edges: [],
+    viewport: null,
+    settings: {},
+    versions: [],
+    conflicts: [],
+    tags: [],
+    ...overrides,
+  };
+}
+
+/** Polls `check` until it returns true (or throws with `what` after `timeoutMs`). */
+export async function eventually(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs = 20_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The server's rows of a table as the sync sees them (server_txid for _txid), sorted by id. */
+export async function serverRows(
+  server: LocalServer,
+  table: SyncedCollection,
+): Promise<Record<string, unknown>[]> {
+  const { rows } = await server.sql.query<{ row: Record<string, unknown> }>(
+    `select to_jsonb(t) as row from public.${table} t order by id`,
+  );
+  return rows.map(({ row }) => {
+    const { _txid, ...rest } = row;
+    return { ...rest, server_txid: String(_txid) };
+  });
+}
