@@ -15,15 +15,33 @@ import type { SignedInUser } from '../auth/session.ts';
 import type { AppData, RejectedChange, TenantMembership, WorkflowSummary } from './app-data.ts';
 import { observableStore } from './observable-store.ts';
 import type { Store } from './store.ts';
-import { connectSync } from './sync-connection.ts';
+import { connectSync, type SyncConnection } from './sync-connection.ts';
+import type { RxStorage } from 'rxdb';
 
 type StoredWorkflow = StoredDoc<WorkflowDoc>;
 
-export async function createRxAppData(user: SignedInUser): Promise<AppData> {
-  const db = await createFlowkeepDatabase({ userId: user.id });
+export interface RxAppDataOptions {
+  /** Node tests pass Dexie over fake-indexeddb; the browser uses IndexedDB. */
+  storage?: RxStorage<unknown, unknown>;
+  /** How to reach the server; tests of the screens alone pass a connection that never syncs. */
+  connect?: (db: FlowkeepDatabase, user: SignedInUser) => SyncConnection;
+  multiInstance?: boolean;
+  devMode?: boolean;
+}
+
+export async function createRxAppData(
+  user: SignedInUser,
+  options: RxAppDataOptions = {},
+): Promise<AppData> {
+  const db = await createFlowkeepDatabase({
+    userId: user.id,
+    ...(options.storage ? { storage: options.storage } : {}),
+    ...(options.multiInstance !== undefined ? { multiInstance: options.multiInstance } : {}),
+    ...(options.devMode !== undefined ? { devMode: options.devMode } : {}),
+  });
   const workflows = db.workflows;
   if (!workflows) throw new Error('The local database opened without its workflows collection.');
-  const sync = connectSync(db, user);
+  const sync = (options.connect ?? connectSync)(db, user);
 
   const tenants = observableStore(
     db.tenants.find().$,

@@ -1,0 +1,6 @@
+/** Vitest globalSetup: build the app once before the end-to-end tests run against dist/. */
+import { ensureAppBuilt } from './support/build.ts';
+
+export default async function setup(): Promise<void> {
+  await ensureAppBuilt();
+}

@@ -1,0 +1,62 @@
+/**
+ * Builds the app into dist/ once when it is missing or older than its sources, so end-to-end
+ * tests always run the code in the checkout. Several test workers may ask at once: a lock
+ * directory makes one of them build while the others wait.
+ */
+import { execFile } from 'node:child_process';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+export const distDir = join(repoRoot, 'dist');
+const lockDir = join(repoRoot, 'node_modules', '.flowkeep-build.lock');
+const SOURCES = ['src', 'sync', 'public', 'index.html', 'vite.config.ts', 'package.json'];
+
+async function newestMtime(path: string): Promise<number> {
+  const info = await stat(path).catch(() => null);
+  if (!info) return 0;
+  if (!info.isDirectory()) return info.mtimeMs;
+  let newest = info.mtimeMs;
+  for (const entry of await readdir(path))
+    newest = Math.max(newest, await newestMtime(join(path, entry)));
+  return newest;
+}
+
+export async function isDistStale(): Promise<boolean> {
+  const built = await stat(join(distDir, 'sw.js')).catch(() => null);
+  if (!built) return true;
+  const sources = await Promise.all(SOURCES.map((s) => newestMtime(join(repoRoot, s))));
+  return Math.max(...sources) > built.mtimeMs;
+}
+
+export async function ensureAppBuilt(): Promise<void> {
+  if (!(await isDistStale())) return;
+  for (;;) {
+    try {
+      await mkdir(lockDir);
+      break;
+    } catch {
+      const lock = await stat(lockDir).catch(() => null);
+      // A lock older than five minutes belongs to a build that died.
+      if (lock && Date.now() - lock.mtimeMs > 5 * 60_000)
+        await rm(lockDir, { recursive: true, force: true });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+  try {
+    if (await isDistStale()) {
+      await promisify(execFile)(
+        process.execPath,
+        [join(repoRoot, 'node_modules/vite/bin/vite.js'), 'build'],
+        {
+          cwd: repoRoot,
+          maxBuffer: 16 * 1024 * 1024,
+        },
+      );
+    }
+  } finally {
+    await rm(lockDir, { recursive: true, force: true });
+  }
+}
