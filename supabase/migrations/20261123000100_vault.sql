@@ -144,6 +144,19 @@ $$;
 create trigger vault_check_secret_version before insert or update on public.secrets
   for each row execute function private.vault_check_secret_version();
 
+-- Who is acting, or null for maintenance by the database owner. auth.uid() itself fails
+-- when a connection's `request.jwt.claims` was reset to '' by an earlier transaction.
+create function private.vault_actor() returns uuid
+language plpgsql stable
+set search_path = ''
+as $$
+begin
+  return (select auth.uid());
+exception when others then
+  return null;
+end
+$$;
+
 -- Every change of a secret is logged by the database itself, so no client can skip it.
 create function private.vault_log_secret_change() returns trigger
 language plpgsql security definer
@@ -172,7 +185,7 @@ begin
     return null;
   end if;
   insert into public.secret_audit_log (tenant_id, secret_id, secret_name, action, actor_id, key_version)
-  values (new.tenant_id, new.id, new.name, v_action, (select auth.uid()), new.key_version);
+  values (new.tenant_id, new.id, new.name, v_action, private.vault_actor(), new.key_version);
   return null;
 end
 $$;
@@ -200,8 +213,8 @@ $$;
 create trigger vault_on_membership_change after update of role or delete on public.tenant_members
   for each row execute function private.vault_on_membership_change();
 
-revoke all on function private.vault_check_secret_version(), private.vault_log_secret_change(),
-  private.vault_on_membership_change() from public;
+revoke all on function private.vault_actor(), private.vault_check_secret_version(),
+  private.vault_log_secret_change(), private.vault_on_membership_change() from public;
 
 -- ---------------------------------------------------------------------------------------
 -- RPC bodies (definer rights, explicit role checks)
