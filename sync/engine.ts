@@ -37,7 +37,9 @@ import { TenantDirectory } from './tenant-directory.ts';
 
 export interface StartSyncOptions {
   /** The database from src/db's createFlowkeepDatabase (any RxDatabase with those collections). */
-  database: RxDatabase;
+  // Typed loosely so that sync/ need not import src/db's collection types.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  database: RxDatabase<any>;
   supabase: SupabaseClient;
   userId: string;
   /** Connectivity; defaults to the browser's online/offline events (always online in Node). */
