@@ -1,6 +1,7 @@
 /** Sign up, sign in and sign out, through supabase-js (GoTrue endpoints of the server). */
 import { getSupabase } from './supabase-client.ts';
 import { AUTH_STORAGE_KEY, refreshSignedInUser } from './session.ts';
+import { closeAppData } from '../data/open-app-data.ts';
 
 export async function signIn(email: string, password: string): Promise<void> {
   const supabase = await getSupabase();
@@ -22,6 +23,8 @@ export async function signUp(email: string, password: string): Promise<void> {
 
 export async function signOut(): Promise<void> {
   try {
+    // Stop syncing before the session goes; the local data stays for the next sign-in.
+    await closeAppData();
     const supabase = await getSupabase();
     // 'local' works offline: the refresh token is dropped here even if the server is unreachable.
     await supabase.auth.signOut({ scope: 'local' });

@@ -1,72 +1,85 @@
 /**
- * Connects the local database to the server: loads supabase-js and the sync engine lazily
- * (after the first screen has rendered from IndexedDB) and reports their state as a Store.
+ * Connects the local database to the server: loads supabase-js and the sync engine (sync/)
+ * lazily, after the first screen has rendered from IndexedDB, and translates the engine's
+ * status into the app's SyncState.
  */
-import type { FlowkeepDatabase, TenantDoc } from '../../db/index.ts';
+import type { RxDatabase } from 'rxdb';
+import type { SyncEngine, SyncStatus } from '../../../sync/index.ts';
+import type { FlowkeepDatabase } from '../../db/index.ts';
 import type { SignedInUser } from '../auth/session.ts';
 import type { SyncState } from './app-data.ts';
 import { createStore, type Store } from './store.ts';
 
 export interface SyncConnection {
   state: Store<SyncState>;
+  /** Re-reads memberships from the server and pulls what changed (after joining or leaving). */
   refreshTenants(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export function connectSync(db: FlowkeepDatabase, _user: SignedInUser): SyncConnection {
+/** Set once this device has been fully in sync for the user: later pulls are not "initial". */
+const syncedOnceKey = (userId: string) => `flowkeep.syncedOnce.${userId}`;
+
+export function toSyncState(status: SyncStatus, initial: boolean): SyncState {
+  switch (status.state) {
+    case 'offline':
+      return { kind: 'offline', pendingChanges: null };
+    case 'connecting':
+      return { kind: 'connecting' };
+    case 'pulling':
+      return { kind: 'syncing', done: status.done, total: status.known > 0 ? status.known : null, initial };
+    case 'pushing':
+      return { kind: 'syncing', done: 0, total: null, initial: false };
+    case 'idle':
+      return { kind: 'up-to-date', at: status.lastSyncedAt ?? new Date().toISOString() };
+    case 'error':
+      return { kind: 'error', reason: status.reason, retrying: status.retryingInMs !== null };
+  }
+}
+
+export function connectSync(db: FlowkeepDatabase, user: SignedInUser): SyncConnection {
   const state = createStore<SyncState>(
     navigator.onLine ? { kind: 'connecting' } : { kind: 'offline', pendingChanges: null },
   );
   let stopped = false;
+  let unsubscribe: (() => void) | null = null;
 
-  async function refreshTenants(): Promise<void> {
-    const { fetchTenants } = await import('./organizations.ts');
-    const fresh = await fetchTenants(_user.id);
-    const now = new Date().toISOString();
-    const docs: TenantDoc[] = fresh.map((t) => ({
-      id: t.id,
-      name: t.name,
-      role: t.role,
-      slug: '',
-      plan: 'free',
-      status: 'active',
-      settings: {},
-      created_at: now,
-      updated_at: now,
-    }));
-    await db.tenants.bulkUpsert(docs);
-    const keep = new Set(fresh.map((t) => t.id));
-    const gone = (await db.tenants.find().exec()).filter((doc) => !keep.has(doc.id));
-    await Promise.all(gone.map((doc) => doc.remove()));
-  }
-
-  const onOnline = () =>
-    void refreshTenants().then(
-      () => !stopped && state.set({ kind: 'up-to-date', at: new Date().toISOString() }),
-    );
-  const onOffline = () => state.set({ kind: 'offline', pendingChanges: null });
-  window.addEventListener('online', onOnline);
-  window.addEventListener('offline', onOffline);
-  if (navigator.onLine) {
-    refreshTenants().then(
-      () => !stopped && state.set({ kind: 'up-to-date', at: new Date().toISOString() }),
-      (error: unknown) =>
-        !stopped &&
-        state.set({
-          kind: 'error',
-          reason: error instanceof Error ? error.message : String(error),
-          retrying: false,
-        }),
-    );
-  }
+  const engine: Promise<SyncEngine | null> = (async () => {
+    const [{ startSync }, { getSupabase }] = await Promise.all([
+      import('../../../sync/index.ts'),
+      import('../auth/supabase-client.ts'),
+    ]);
+    const supabase = await getSupabase();
+    if (stopped) return null;
+    const started = startSync({ database: db as unknown as RxDatabase, supabase, userId: user.id });
+    const subscription = started.status$.subscribe((status) => {
+      const initial = localStorage.getItem(syncedOnceKey(user.id)) === null;
+      if (status.state === 'idle') localStorage.setItem(syncedOnceKey(user.id), '1');
+      state.set(toSyncState(status, initial));
+    });
+    unsubscribe = () => subscription.unsubscribe();
+    return started;
+  })();
+  engine.catch((error: unknown) => {
+    state.set({
+      kind: 'error',
+      reason: `sync could not start: ${error instanceof Error ? error.message : String(error)}`,
+      retrying: false,
+    });
+  });
 
   return {
     state,
-    refreshTenants,
+    async refreshTenants() {
+      const running = await engine;
+      if (!running) throw new Error('Sync has stopped (signed out).');
+      await running.syncNow();
+    },
     async stop() {
       stopped = true;
-      window.removeEventListener('online', onOnline);
-      window.removeEventListener('offline', onOffline);
+      const running = await engine.catch(() => null);
+      unsubscribe?.();
+      await running?.stop();
     },
   };
 }
