@@ -17,7 +17,7 @@ import type { ApiKeys } from './api-keys.ts';
 import { checkApiKey } from './api-keys.ts';
 import type { RequestIdentity } from './request-identity.ts';
 import { identify } from './request-identity.ts';
-import { PostgrestError } from './postgrest-errors.ts';
+import { PostgrestError, isDatabaseError } from './postgrest-errors.ts';
 import { quoteIdent } from './schema-cache.ts';
 
 export const changeChannel = 'flowkeep_realtime';
@@ -241,7 +241,14 @@ export function createRealtime(options: RealtimeOptions) {
         }
       }
       for (const audience of audiences.values()) {
-        const visible = await visibleRows(audience.identity, table, tableChanges);
+        let visible: Awaited<ReturnType<typeof visibleRows>>;
+        try {
+          visible = await visibleRows(audience.identity, table, tableChanges);
+        } catch (error) {
+          // A role without SELECT on the table (anon, usually) simply sees nothing of it.
+          if (isDatabaseError(error) && error.code === '42501') continue;
+          throw error;
+        }
         for (const change of tableChanges) {
           const record = visible.rows.get(change.id);
           const deleteSeen =
