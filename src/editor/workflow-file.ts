@@ -66,7 +66,7 @@ export async function readWorkflowFile(file: Blob): Promise<WorkflowFileResult> 
   if (file.size > MAX_WORKFLOW_FILE_BYTES) return { ok: false, error: tooLarge(file.size) };
   let text: string;
   try {
-    text = await file.text();
+    text = typeof file.text === 'function' ? await file.text() : await readWithFileReader(file);
   } catch (error) {
     return {
       ok: false,
@@ -74,6 +74,16 @@ export async function readWorkflowFile(file: Blob): Promise<WorkflowFileResult> 
     };
   }
   return parseWorkflowFile(text);
+}
+
+/** For browsers (and jsdom) whose Blob has no text(). */
+function readWithFileReader(file: Blob): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result));
+    reader.onerror = () => reject(reader.error ?? new Error('read failed'));
+    reader.readAsText(file);
+  });
 }
 
 class FileProblem extends Error {}
