@@ -3,6 +3,7 @@
  * `VaultRpcClient` is the only thing that differs between the app (supabase-js, see
  * `supabaseVaultRpcClient`) and tests (direct SQL as a user).
  */
+import type { SupabaseClient } from '@supabase/supabase-js';
 import type { SecretDoc, TenantRole } from '../../sync/documents.ts';
 import { parseKdfParams } from './passphrase-kdf.ts';
 import type { StoredUserKey } from './user-key-pair.ts';
@@ -140,25 +141,6 @@ export function createRpcVaultServer(client: VaultRpcClient): VaultServerPort {
   };
 }
 
-/** The subset of a supabase-js client the vault uses. */
-export interface SupabaseLike {
-  rpc(
-    fn: string,
-    args: Record<string, unknown>,
-  ): PromiseLike<{
-    data: unknown;
-    error: { message: string; code?: string; hint?: string | null } | null;
-  }>;
-  from(table: string): {
-    select(columns: string): {
-      eq(
-        column: string,
-        value: unknown,
-      ): PromiseLike<{ data: unknown[] | null; error: { message: string; code?: string } | null }>;
-    };
-  };
-}
-
 function serverError(error: {
   message: string;
   code?: string;
@@ -171,7 +153,7 @@ function serverError(error: {
   );
 }
 
-export function supabaseVaultRpcClient(supabase: SupabaseLike): VaultRpcClient {
+export function supabaseVaultRpcClient(supabase: SupabaseClient): VaultRpcClient {
   return {
     async rpc(fn, args) {
       const { data, error } = await supabase.rpc(fn, args);
