@@ -219,7 +219,7 @@ export class CollectionReplication {
     delete document['_txid'];
     return {
       id: `${this.options.name}:${rejection.id}:${at}`,
-      collection: this.options.name,
+      collection_name: this.options.name,
       document_id: rejection.id,
       tenant_id: doc.tenant_id,
       document,

@@ -22,7 +22,8 @@ export interface TenantDoc {
 export interface RejectedChangeDoc {
   /** `${collection}:${document_id}:${rejected_at}` — one entry per refusal. */
   id: string;
-  collection: SyncedCollection;
+  /** The synced collection (`collection` is a reserved RxDocument property). */
+  collection_name: SyncedCollection;
   document_id: string;
   tenant_id: string;
   /** The refused version of the document, as it was on this device. */

@@ -104,7 +104,8 @@ export async function createFlowkeepDatabase(
   const devMode = options.devMode ?? isDevelopmentBuild();
   let storage: RxStorage<unknown, unknown> =
     options.storage ?? (getRxStorageDexie() as RxStorage<unknown, unknown>);
-  if (devMode) {
+  // Once loaded, dev-mode applies to every database in the page and demands validation.
+  if (devMode || devModeLoaded) {
     await loadDevMode();
     const { wrappedValidateAjvStorage } = await import('rxdb/plugins/validate-ajv');
     storage = wrappedValidateAjvStorage({ storage });

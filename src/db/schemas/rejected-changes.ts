@@ -16,7 +16,7 @@ export const rejectedChangeSchema: RxJsonSchema<RejectedChangeDoc> = {
   type: 'object',
   properties: {
     id: { type: 'string', maxLength: 160 },
-    collection: { type: 'string', maxLength: 40 },
+    collection_name: { type: 'string', maxLength: 40 },
     document_id: uuidProperty,
     tenant_id: uuidProperty,
     document: { type: 'object' },
@@ -25,7 +25,15 @@ export const rejectedChangeSchema: RxJsonSchema<RejectedChangeDoc> = {
     reason: { type: 'string' },
     rejected_at: timestampProperty,
   },
-  required: ['id', 'collection', 'document_id', 'tenant_id', 'document', 'code', 'rejected_at'],
+  required: [
+    'id',
+    'collection_name',
+    'document_id',
+    'tenant_id',
+    'document',
+    'code',
+    'rejected_at',
+  ],
   indexes: ['rejected_at'],
 };
 
