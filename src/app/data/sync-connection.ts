@@ -27,7 +27,12 @@ export function toSyncState(status: SyncStatus, initial: boolean): SyncState {
     case 'connecting':
       return { kind: 'connecting' };
     case 'pulling':
-      return { kind: 'syncing', done: status.done, total: status.known > 0 ? status.known : null, initial };
+      return {
+        kind: 'syncing',
+        done: status.done,
+        total: status.known > 0 ? status.known : null,
+        initial,
+      };
     case 'pushing':
       return { kind: 'syncing', done: 0, total: null, initial: false };
     case 'idle':

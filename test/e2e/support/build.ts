@@ -60,3 +60,9 @@ export async function ensureAppBuilt(): Promise<void> {
     await rm(lockDir, { recursive: true, force: true });
   }
 }
+
+function withoutVitestEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(env).filter(([key]) => !key.startsWith('VITEST') && key !== 'TEST'),
+  );
+}
