@@ -53,6 +53,8 @@ export async function ensureAppBuilt(): Promise<void> {
         {
           cwd: repoRoot,
           maxBuffer: 16 * 1024 * 1024,
+          // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
+          env: { ...withoutVitestEnv(process.env), NODE_ENV: 'production' },
         },
       );
     }
