@@ -6,7 +6,7 @@ import dagre from '@dagrejs/dagre';
 import { moveNodesOp, type GraphChange } from './graph-ops.ts';
 import type { WorkflowGraph } from './validate-workflow.ts';
 
-export const DEFAULT_NODE_SIZE = { width: 220, height: 84 };
+export const DEFAULT_NODE_SIZE = { width: 220, height: 92 };
 
 export function autoLayoutOperation(
   graph: WorkflowGraph,

@@ -1,0 +1,229 @@
+/**
+ * Workflow editor in Chromium: time to open a 1,000-node / 1,200-edge workflow and frame times
+ * while panning it, against a 100-node / 120-edge workflow measured in the same run. The page is
+ * a production build of bench/editor-harness (the real editor over an in-memory source), so no
+ * sign-in or server is involved.
+ */
+import { createServer, type Server } from 'node:http';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { median, percentile, type Bench, type BenchFigure } from './figures.ts';
+
+const HARNESS = fileURLToPath(new URL('./editor-harness/', import.meta.url));
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+const OPEN_RUNS = 3;
+const PAN_MS = 3000;
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+};
+
+interface Size {
+  label: string;
+  nodes: number;
+  edges: number;
+}
+const BASELINE: Size = { label: '100 nodes / 120 edges', nodes: 100, edges: 120 };
+const LARGE: Size = { label: '1,000 nodes / 1,200 edges', nodes: 1000, edges: 1200 };
+
+async function buildHarness(): Promise<string> {
+  const outDir = await mkdtemp(join(tmpdir(), 'flowkeep-editor-bench-'));
+  await build({
+    configFile: false,
+    root: HARNESS,
+    logLevel: 'warn',
+    plugins: [react()],
+    build: { outDir, emptyOutDir: true, target: 'es2022', sourcemap: false },
+  });
+  return outDir;
+}
+
+function serve(dir: string): Promise<{ server: Server; url: string }> {
+  const server = createServer((req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
+    const file = join(dir, path === '/' ? 'index.html' : path);
+    if (!file.startsWith(dir)) {
+      res.writeHead(403).end();
+      return;
+    }
+    readFile(file).then(
+      (body) =>
+        res
+          .writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' })
+          .end(body),
+      () => res.writeHead(404).end(),
+    );
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      resolve({ server, url: `http://127.0.0.1:${port}/` });
+    });
+  });
+}
+
+interface BenchWindow {
+  __editorBench: {
+    ready: Promise<number>;
+    renderedNodes(): number;
+    startRecording(): void;
+    stopRecording(): { intervals: number[]; work: number[] };
+  };
+}
+
+async function open(page: Page, url: string, size: Size): Promise<number> {
+  await page.goto(`${url}?nodes=${size.nodes}&edges=${size.edges}`);
+  return page.evaluate(() => (window as unknown as BenchWindow).__editorBench.ready);
+}
+
+async function zoom(page: Page): Promise<number> {
+  const transform = await page.locator('.react-flow__viewport').getAttribute('style');
+  return Number(/scale\(([0-9.e-]+)\)/.exec(transform ?? '')?.[1] ?? '1');
+}
+
+/** Pans with the mouse (Space held, as a user pans over nodes) back and forth for PAN_MS. */
+async function pan(page: Page): Promise<{ intervals: number[]; work: number[]; rendered: number }> {
+  const box = (await page.locator('.react-flow__pane').boundingBox())!;
+  const cx = box.x + box.width / 2;
+  const cy = box.y + box.height / 2;
+  await page.keyboard.down('Space');
+  await page.mouse.move(cx, cy);
+  await page.mouse.down();
+  await page.evaluate(() => (window as unknown as BenchWindow).__editorBench.startRecording());
+  const started = Date.now();
+  let direction = 1;
+  let x = cx;
+  while (Date.now() - started < PAN_MS) {
+    for (let i = 0; i < 40; i++) {
+      x += direction * 6;
+      await page.mouse.move(x, cy + (x - cx) / 4);
+    }
+    direction = -direction;
+  }
+  const recording = await page.evaluate(() =>
+    (window as unknown as BenchWindow).__editorBench.stopRecording(),
+  );
+  await page.mouse.up();
+  await page.keyboard.up('Space');
+  const rendered = await page.evaluate(() =>
+    (window as unknown as BenchWindow).__editorBench.renderedNodes(),
+  );
+  return { ...recording, rendered };
+}
+
+/** Zooms with the wheel around the centre until the zoom is about 1 (a working zoom level). */
+async function zoomToOne(page: Page): Promise<void> {
+  const box = (await page.locator('.react-flow__pane').boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  for (let i = 0; i < 30; i++) {
+    const current = await zoom(page);
+    if (current > 0.9) break;
+    await page.mouse.wheel(0, -Math.min(300, Math.log2(1 / current) * 500));
+    await page.waitForTimeout(50);
+  }
+}
+
+interface Measured {
+  openMs: number;
+  fitted: { intervals: number[]; work: number[]; rendered: number; zoom: number };
+  atOne: { intervals: number[]; work: number[]; rendered: number; zoom: number };
+}
+
+async function measure(browser: Browser, url: string, size: Size): Promise<Measured> {
+  const opens: number[] = [];
+  let page: Page | null = null;
+  for (let run = 0; run < OPEN_RUNS; run++) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const candidate = await context.newPage();
+    opens.push(await open(candidate, url, size));
+    if (run < OPEN_RUNS - 1) await context.close();
+    else page = candidate;
+  }
+  const fittedZoom = await zoom(page!);
+  const fitted = { ...(await pan(page!)), zoom: fittedZoom };
+  await zoomToOne(page!);
+  const oneZoom = await zoom(page!);
+  const atOne = { ...(await pan(page!)), zoom: oneZoom };
+  await page!.context().close();
+  return { openMs: median(opens), fitted, atOne };
+}
+
+export const bench: Bench = {
+  id: 'editor',
+  title: 'Workflow editor in Chromium: open and pan',
+  async run(): Promise<BenchFigure[]> {
+    const outDir = await buildHarness();
+    const { server, url } = await serve(outDir);
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+      headless: true,
+      args: CHROMIUM_ARGS,
+    });
+    try {
+      const base = await measure(browser, url, BASELINE);
+      const large = await measure(browser, url, LARGE);
+      const figures: BenchFigure[] = [];
+      figures.push({
+        name: `open ${BASELINE.label} (navigation → canvas drawn)`,
+        value: base.openMs,
+        unit: 'ms',
+      });
+      figures.push({
+        name: `open ${LARGE.label} (navigation → canvas drawn)`,
+        value: large.openMs,
+        unit: 'ms',
+        baseline: { name: `open ${BASELINE.label}`, value: base.openMs },
+        note: `median of ${OPEN_RUNS} loads`,
+      });
+      for (const [view, pick] of [
+        ['whole workflow in view', (m: Measured) => m.fitted],
+        ['zoom ≈ 1', (m: Measured) => m.atOne],
+      ] as const) {
+        const b = pick(base);
+        const l = pick(large);
+        figures.push({
+          name: `pan ${BASELINE.label}, ${view}: median frame interval`,
+          value: median(b.intervals),
+          unit: 'ms',
+          note: `${b.intervals.length} frames, p95 ${percentile(b.intervals, 95).toFixed(1)} ms, ${b.rendered} nodes rendered, zoom ${b.zoom.toFixed(2)}`,
+        });
+        figures.push({
+          name: `pan ${LARGE.label}, ${view}: median frame interval`,
+          value: median(l.intervals),
+          unit: 'ms',
+          baseline: { name: `${BASELINE.label}`, value: median(b.intervals) },
+          goal: 'median <= 16 ms (one frame at 60 Hz is 16.7 ms)',
+          note: `${l.intervals.length} frames, p95 ${percentile(l.intervals, 95).toFixed(1)} ms, ${l.rendered} nodes rendered, zoom ${l.zoom.toFixed(2)}`,
+        });
+        figures.push({
+          name: `pan ${LARGE.label}, ${view}: median main-thread work per frame`,
+          value: median(l.work),
+          unit: 'ms',
+          baseline: { name: `${BASELINE.label}`, value: median(b.work) },
+          goal: 'median <= 16 ms',
+          note: `p95 ${percentile(l.work, 95).toFixed(1)} ms`,
+        });
+      }
+      return figures;
+    } finally {
+      await browser.close();
+      server.close();
+      await rm(outDir, { recursive: true, force: true });
+    }
+  },
+};
