@@ -7,7 +7,11 @@ import { randomUUID } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { migrate } from '../../supabase/local/migrate.ts';
-import { sqlClientFromPg, sqlClientFromPglite, type SqlClient } from '../../supabase/local/sql-client.ts';
+import {
+  sqlClientFromPg,
+  sqlClientFromPglite,
+  type SqlClient,
+} from '../../supabase/local/sql-client.ts';
 
 export type Backend = 'pglite' | 'postgres';
 export const BACKENDS: Backend[] = ['pglite', 'postgres'];
@@ -28,6 +32,8 @@ export interface TestDatabase {
    * `set local role` and `request.jwt.claims`. The transaction commits when `fn` resolves.
    */
   as<T>(userId: string | null, fn: (sql: SqlClient) => Promise<T>): Promise<T>;
+  /** Like `as`, but always rolls back: for probing what a user could do. */
+  probeAs<T>(userId: string | null, fn: (sql: SqlClient) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -40,6 +46,7 @@ async function actAs<T>(
   sql: SqlClient,
   userId: string | null,
   fn: (sql: SqlClient) => Promise<T>,
+  commit = true,
 ): Promise<T> {
   await sql.exec('begin');
   try {
@@ -48,7 +55,7 @@ async function actAs<T>(
       JSON.stringify(claimsFor(userId)),
     ]);
     const result = await fn(sql);
-    await sql.exec('commit');
+    await sql.exec(commit ? 'commit' : 'rollback');
     return result;
   } catch (error) {
     await sql.exec('rollback');
@@ -79,6 +86,11 @@ export async function createTestDatabase(backend: Backend): Promise<TestDatabase
         queue = run.catch(() => undefined);
         return run;
       },
+      probeAs(userId, fn) {
+        const run = queue.then(() => actAs(sql, userId, fn, false));
+        queue = run.catch(() => undefined);
+        return run;
+      },
       close: () => db.close(),
     };
   }
@@ -102,6 +114,14 @@ export async function createTestDatabase(backend: Backend): Promise<TestDatabase
       const client = await pool.connect();
       try {
         return await actAs(sqlClientFromPg(client), userId, fn);
+      } finally {
+        client.release();
+      }
+    },
+    async probeAs(userId, fn) {
+      const client = await pool.connect();
+      try {
+        return await actAs(sqlClientFromPg(client), userId, fn, false);
       } finally {
         client.release();
       }
