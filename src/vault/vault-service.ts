@@ -114,6 +114,7 @@ export class VaultService {
   readonly #newId: () => string;
   readonly #now: () => Date;
   #idle: IdleLock | null = null;
+  readonly #listeners = new Set<() => void>();
 
   constructor(options: VaultServiceOptions) {
     this.userId = options.userId;
@@ -127,6 +128,16 @@ export class VaultService {
 
   get isUnlocked(): boolean {
     return this.#keyring.isUnlocked;
+  }
+
+  /** Told on every lock and unlock (e.g. to show the unlock screen after the idle time). */
+  subscribe(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #emit(): void {
+    for (const listener of [...this.#listeners]) listener();
   }
 
   async status(): Promise<VaultStatus> {
@@ -174,7 +185,10 @@ export class VaultService {
     this.#tenants.clear();
     this.#idle?.stop();
     this.#idle = null;
-    if (wasUnlocked) this.#onLock?.();
+    if (wasUnlocked) {
+      this.#onLock?.();
+      this.#emit();
+    }
   }
 
   /** Same key pair, new passphrase: nothing shared with the user is lost. */
@@ -229,6 +243,7 @@ export class VaultService {
       this.#idleLockMs > 0
         ? startIdleLock({ timeoutMs: this.#idleLockMs, onIdle: () => this.lock() })
         : null;
+    this.#emit();
   }
 
   #touch(): void {
