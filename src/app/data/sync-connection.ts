@@ -73,6 +73,17 @@ export function connectSync(db: FlowkeepDatabase, user: SignedInUser): SyncConne
     });
   });
 
+  // Coming back to the app is a good moment to learn about new memberships and roles.
+  let lastFocusRefresh = 0;
+  const onVisible = () => {
+    if (document.visibilityState !== 'visible' || !navigator.onLine) return;
+    if (Date.now() - lastFocusRefresh < 10_000) return;
+    lastFocusRefresh = Date.now();
+    void engine.then((running) => running?.syncNow()).catch(() => {});
+  };
+  document.addEventListener('visibilitychange', onVisible);
+  window.addEventListener('focus', onVisible);
+
   return {
     state,
     async refreshTenants() {
@@ -82,6 +93,8 @@ export function connectSync(db: FlowkeepDatabase, user: SignedInUser): SyncConne
     },
     async stop() {
       stopped = true;
+      document.removeEventListener('visibilitychange', onVisible);
+      window.removeEventListener('focus', onVisible);
       const running = await engine.catch(() => null);
       unsubscribe?.();
       await running?.stop();

@@ -36,6 +36,10 @@ export function MembersScreen(props: { tenant: TenantMembership }) {
   useEffect(() => {
     setMembers(null);
     void reload();
+    // Someone may have joined through a link meanwhile: look again when the user comes back.
+    const onFocus = () => void reload();
+    window.addEventListener('focus', onFocus);
+    return () => window.removeEventListener('focus', onFocus);
   }, [reload]);
 
   async function run(action: () => Promise<void>) {
@@ -66,6 +70,9 @@ export function MembersScreen(props: { tenant: TenantMembership }) {
         <span className="muted">
           {tenant.name} · you are {tenant.role}
         </span>
+        <button type="button" className="small push-right" onClick={() => void reload()}>
+          Refresh members
+        </button>
       </div>
       {refusal ? <p className="notice">{refusal}</p> : <InviteForm tenant={tenant} />}
       {error && (

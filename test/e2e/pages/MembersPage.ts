@@ -36,10 +36,19 @@ export class MembersPage {
     ).sort();
   }
 
+  /** Reads the member list from the server again (e.g. after someone accepted a link). */
+  async refresh(): Promise<void> {
+    const reloaded = this.page.waitForResponse((r) => r.url().includes('/rest/v1/profiles'));
+    await this.page.getByRole('button', { name: 'Refresh members' }).click();
+    await reloaded;
+  }
+
   /** Changes a member's role; resolves once the server answered and the list reloaded. */
   async setRole(email: string, role: Role): Promise<void> {
-    const reloaded = this.page.waitForResponse((r) => r.url().includes('/rest/v1/tenant_members'));
-    await this.page.getByRole('combobox', { name: `Role of ${email}` }).selectOption(role);
+    const select = this.page.getByRole('combobox', { name: `Role of ${email}` });
+    await select.waitFor();
+    const reloaded = this.page.waitForResponse((r) => r.url().includes('/rest/v1/profiles'));
+    await select.selectOption(role);
     await reloaded;
   }
 
