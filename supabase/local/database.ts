@@ -14,11 +14,30 @@ import { sqlClientFromPg, sqlClientFromPglite } from './sql-client.ts';
 export type LocalDatabaseConfig =
   { kind: 'pglite'; dataDir: string | null } | { kind: 'postgres'; url: string };
 
+export interface TransactionOptions {
+  readOnly?: boolean;
+  /**
+   * Transaction-local settings (set_config(name, value, true)) applied before `work` runs,
+   * e.g. role and request.jwt.claims. On PostgreSQL they travel with BEGIN in one round trip.
+   */
+  settings?: Record<string, string>;
+}
+
+/** `select set_config(...)` for trusted names and any values, as literals. */
+function settingsStatement(settings: Record<string, string>): string | null {
+  const entries = Object.entries(settings);
+  if (entries.length === 0) return null;
+  const calls = entries.map(
+    ([name, value]) => `set_config(${pg.escapeLiteral(name)}, ${pg.escapeLiteral(value)}, true)`,
+  );
+  return `select ${calls.join(', ')}`;
+}
+
 export interface LocalDatabase {
   kind: LocalDatabaseConfig['kind'];
   /** Superuser access outside any request transaction; each call is atomic on its own. */
   sql: SqlClient;
-  transaction<T>(work: (tx: SqlClient) => Promise<T>): Promise<T>;
+  transaction<T>(work: (tx: SqlClient) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /** One connection to itself, no implicit transaction (e.g. migrate(), which runs its own). */
   session<T>(work: (client: SqlClient) => Promise<T>): Promise<T>;
   /** Calls `onPayload` for every NOTIFY on `channel`; resolves once listening. */
@@ -63,9 +82,12 @@ async function openPglite(dataDir: string | null): Promise<LocalDatabase> {
   return {
     kind: 'pglite',
     sql,
-    transaction: (work) =>
+    transaction: (work, options = {}) =>
       queue.run(() =>
         db.transaction(async (tx) => {
+          if (options.readOnly) await tx.exec('set transaction read only');
+          const settings = settingsStatement(options.settings ?? {});
+          if (settings) await tx.exec(settings);
           const client: SqlClient = {
             async query<Row>(text: string, params: unknown[] = []) {
               const result = await tx.query<Row>(text, params);
@@ -90,19 +112,27 @@ async function openPglite(dataDir: string | null): Promise<LocalDatabase> {
 
 async function openPostgres(url: string): Promise<LocalDatabase> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
-  // An idle client that loses its connection must not crash the server.
-  pool.on('error', (error) => console.error(`PostgreSQL pool: ${error.message}`));
+  let closing = false;
+  // An idle client that loses its connection must not crash the server. (pool.end() resolves
+  // before the sockets are gone, so errors after close are the server hanging up: not news.)
+  pool.on('error', (error) => {
+    if (!closing) console.error(`PostgreSQL pool: ${error.message}`);
+  });
   // Fail at start, with the URL's problem, rather than at the first request.
   (await pool.connect()).release();
   const listeners: pg.Client[] = [];
   return {
     kind: 'postgres',
     sql: sqlClientFromPg(pool),
-    async transaction(work) {
+    async transaction(work, options = {}) {
       const client = await pool.connect();
       let broken = false;
       try {
-        await client.query('begin');
+        const settings = settingsStatement(options.settings ?? {});
+        // One round trip: a simple-protocol script of BEGIN and the settings.
+        await client.query(
+          [options.readOnly ? 'begin read only' : 'begin', settings].filter(Boolean).join('; '),
+        );
         const result = await work(sqlClientFromPg(client));
         await client.query('commit');
         return result;
@@ -127,7 +157,9 @@ async function openPostgres(url: string): Promise<LocalDatabase> {
     },
     async listen(channel, onPayload) {
       const client = new pg.Client({ connectionString: url });
-      client.on('error', (error) => console.error(`PostgreSQL listener: ${error.message}`));
+      client.on('error', (error) => {
+        if (!closing) console.error(`PostgreSQL listener: ${error.message}`);
+      });
       await client.connect();
       client.on('notification', (message) => {
         if (message.channel === channel) onPayload(message.payload ?? '');
@@ -136,6 +168,7 @@ async function openPostgres(url: string): Promise<LocalDatabase> {
       listeners.push(client);
     },
     async close() {
+      closing = true;
       await Promise.all(listeners.map((client) => client.end()));
       await pool.end();
     },

@@ -303,46 +303,45 @@ export function createRealtime(options: RealtimeOptions) {
         changes.filter((c) => c.type === 'DELETE' && c.tenant_id).map((c) => c.tenant_id!),
       ),
     ];
-    return db.transaction(async (tx) => {
-      await tx.query('set transaction read only');
-      await tx.query(
-        `select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)`,
-        [identity.role, JSON.stringify(identity.claims)],
-      );
-      const rows = new Map<string, Record<string, unknown>>();
-      if (ids.length > 0) {
-        const key = await tx.query<{ key: string }>(
-          `select a.attname as key from pg_catalog.pg_index i
+    const settings = { role: identity.role, 'request.jwt.claims': JSON.stringify(identity.claims) };
+    return db.transaction(
+      async (tx) => {
+        const rows = new Map<string, Record<string, unknown>>();
+        if (ids.length > 0) {
+          const key = await tx.query<{ key: string }>(
+            `select a.attname as key from pg_catalog.pg_index i
              join pg_catalog.pg_attribute a on a.attrelid = i.indrelid and a.attnum = i.indkey[0]
             where i.indrelid = to_regclass($1) and i.indisprimary`,
-          [`public.${quoteIdent(table)}`],
-        );
-        const keyColumn = key.rows[0]?.key;
-        if (keyColumn) {
-          const result = await tx.query<{ id: string; record: string }>(
-            `select ${quoteIdent(keyColumn)}::text as id, to_jsonb(t)::text as record
+            [`public.${quoteIdent(table)}`],
+          );
+          const keyColumn = key.rows[0]?.key;
+          if (keyColumn) {
+            const result = await tx.query<{ id: string; record: string }>(
+              `select ${quoteIdent(keyColumn)}::text as id, to_jsonb(t)::text as record
                from public.${quoteIdent(table)} t
               where ${quoteIdent(keyColumn)}::text in (select json_array_elements_text($1::json))`,
-            [JSON.stringify(ids)],
-          );
-          for (const row of result.rows)
-            rows.set(row.id, JSON.parse(row.record) as Record<string, unknown>);
+              [JSON.stringify(ids)],
+            );
+            for (const row of result.rows)
+              rows.set(row.id, JSON.parse(row.record) as Record<string, unknown>);
+          }
         }
-      }
-      const visibleTenants = new Set<string>();
-      const hasTenants = await tx.query<{ present: boolean }>(
-        `select to_regclass('public.tenants') is not null as present`,
-      );
-      if (tenants.length > 0 && hasTenants.rows[0]?.present) {
-        const result = await tx.query<{ id: string }>(
-          `select id::text as id from public.tenants
-            where id::text in (select json_array_elements_text($1::json))`,
-          [JSON.stringify(tenants)],
+        const visibleTenants = new Set<string>();
+        const hasTenants = await tx.query<{ present: boolean }>(
+          `select to_regclass('public.tenants') is not null as present`,
         );
-        for (const row of result.rows) visibleTenants.add(row.id);
-      }
-      return { rows, tenants: visibleTenants };
-    });
+        if (tenants.length > 0 && hasTenants.rows[0]?.present) {
+          const result = await tx.query<{ id: string }>(
+            `select id::text as id from public.tenants
+            where id::text in (select json_array_elements_text($1::json))`,
+            [JSON.stringify(tenants)],
+          );
+          for (const row of result.rows) visibleTenants.add(row.id);
+        }
+        return { rows, tenants: visibleTenants };
+      },
+      { readOnly: true, settings },
+    );
   }
 
   function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void {

@@ -34,14 +34,14 @@ export function createRestHandler(options: RestOptions) {
     readOnly: boolean,
     work: (tx: SqlClient) => Promise<T>,
   ): Promise<T> {
-    return db.transaction(async (tx) => {
-      if (readOnly) await tx.query('set transaction read only');
-      await tx.query(
-        `select set_config('role', $1, true), set_config('request.jwt.claims', $2, true),
-                set_config('request.method', $3, true), set_config('request.path', $4, true)`,
-        [identity.role, JSON.stringify(identity.claims), ctx.method, ctx.url.pathname],
-      );
-      return work(tx);
+    return db.transaction(work, {
+      readOnly,
+      settings: {
+        role: identity.role,
+        'request.jwt.claims': JSON.stringify(identity.claims),
+        'request.method': ctx.method,
+        'request.path': ctx.url.pathname,
+      },
     });
   }
 
