@@ -60,8 +60,23 @@ type ServerDoc = Omit<SecretDoc, 'server_txid'> & { _txid: string };
 export class SyncedSecretStore implements SecretStorePort {
   readonly docs = new Map<string, SecretDoc>();
   #checkpoint: unknown = null;
+  readonly #listeners = new Set<{ tenantId: string; listener: (docs: SecretDoc[]) => void }>();
 
   constructor(private readonly client: VaultRpcClient) {}
+
+  /** Live view, like the RxDB query the app uses: live secrets by name, after every pull. */
+  readonly watch = (tenantId: string, listener: (docs: SecretDoc[]) => void): (() => void) => {
+    const entry = { tenantId, listener };
+    this.#listeners.add(entry);
+    listener(this.#live(tenantId));
+    return () => this.#listeners.delete(entry);
+  };
+
+  #live(tenantId: string): SecretDoc[] {
+    return [...this.docs.values()]
+      .filter((doc) => doc.tenant_id === tenantId && !doc._deleted)
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
 
   async list(tenantId: string): Promise<SecretDoc[]> {
     return [...this.docs.values()].filter((doc) => doc.tenant_id === tenantId);
@@ -116,6 +131,9 @@ export class SyncedSecretStore implements SecretStorePort {
       for (const { _txid, ...doc } of page.documents)
         this.docs.set(doc.id, { ...doc, server_txid: _txid });
       this.#checkpoint = page.checkpoint;
+      if (page.documents.length > 0) {
+        for (const { tenantId, listener } of this.#listeners) listener(this.#live(tenantId));
+      }
       if (page.documents.length < 100) return;
     }
   }
