@@ -2,26 +2,35 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.flowkeep/**', 'dev-dist/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.flowkeep/**', 'dev-dist/**', '.scratch*/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
     },
   },
   {
     // sync/ is framework-free: it must run in Node, in a worker, and under any UI.
     files: ['sync/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['react', 'react-dom', 'react/*', '@xyflow/*', '../src/*'] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['react', 'react-dom', 'react/*', '@xyflow/*', '../src/*'] },
+      ],
     },
   },
   {
     // The app never talks to Postgres directly: only through supabase-js and RLS.
     files: ['src/**/*.{ts,tsx}'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['pg', '@electric-sql/pglite', '@electric-sql/pglite/*'] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['pg', '@electric-sql/pglite', '@electric-sql/pglite/*'] },
+      ],
     },
   },
 );

@@ -61,11 +61,13 @@ export async function addMember(
 const BASE64_CIPHERTEXT = 'c2VjcmV0LWNpcGhlcnRleHQ=';
 const BASE64_IV = 'AAAAAAAAAAAAAAAA';
 
-export function sampleRow(
-  table: string,
-  tenantId: string,
-  id = randomUUID(),
-): Record<string, unknown> {
+export interface SampleRow {
+  id: string;
+  tenant_id: string;
+  [column: string]: unknown;
+}
+
+export function sampleRow(table: string, tenantId: string, id: string = randomUUID()): SampleRow {
   const common = { id, tenant_id: tenantId };
   switch (table) {
     case 'workflows':

@@ -147,7 +147,7 @@ async function probeTable(
 }
 
 function newRowFor(world: TenantWorld, table: Table, existingId?: string): Record<string, unknown> {
-  const id = existingId ?? randomUUID();
+  const id: string = existingId ?? randomUUID();
   switch (table) {
     case 'tenants':
       return { id, name: 'Intruder Inc', slug: `intruder-${id.slice(0, 8)}` };

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   SecretTamperedError,
   VaultKeyMissingError,
+  VaultVersionConflictError,
   WrongPassphraseError,
 } from '../../src/vault/errors.ts';
 import { createRpcVaultServer } from '../../src/vault/rpc-vault-server.ts';
@@ -271,6 +272,40 @@ describe.each(BACKENDS)('vault end to end on %s', (backend) => {
     await expect(
       createDevice(ids.bob!, sqlRpcClient(db, ids.bob!)).vault.unlock(PASSPHRASES.bob),
     ).rejects.toBeInstanceOf(WrongPassphraseError);
+  });
+
+  it('lets only one of two admins rotating at once win; the other changes nothing', async () => {
+    await alice.client.rpc('set_member_role', {
+      p_tenant_id: tenant,
+      p_user_id: ids.bob,
+      p_role: 'admin',
+    });
+    expect((await bob.vault.openTenant(tenant)).role).toBe('admin');
+    const results = await Promise.allSettled([
+      alice.vault.rotateTenantKey(tenant),
+      bob.vault.rotateTenantKey(tenant),
+    ]);
+    const won = results.filter((r) => r.status === 'fulfilled');
+    const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(won).toEqual([{ status: 'fulfilled', value: 3 }]);
+    expect(lost).toHaveLength(1);
+    expect(lost[0]!.reason).toBeInstanceOf(VaultVersionConflictError);
+    expect(String(lost[0]!.reason)).toMatch(
+      /rotated by someone else meanwhile.*nothing was changed/,
+    );
+
+    const state = await tableSnapshot(db);
+    const mine = state.keys.filter((k) => k.tenant_id === tenant);
+    expect(mine.map((k) => k.key_version)).toEqual([3, 3]);
+    expect(
+      state.secrets
+        .filter((s) => s.tenant_id === tenant && !s._deleted)
+        .every((s) => s.key_version === 3),
+    ).toBe(true);
+    for (const device of [alice, bob]) {
+      await catchUp(db, device, ids.slack!);
+      expect(await device.vault.readSecret(ids.slack!)).toBe(VALUES.slack);
+    }
   });
 
   it('rotates a secret’s value and deletes, with the trail of who did what', async () => {

@@ -141,3 +141,76 @@ describe.each(backends)('Realtime postgres_changes through supabase-js on %s', (
     expect(anonFeed.heard).toEqual([]);
   });
 });
+
+describe.each(backends)('Realtime channel authorization on %s', (backend) => {
+  let t: TestServer;
+  beforeAll(async () => {
+    // Short-lived access tokens, to watch a channel outlive its token.
+    t = await startTestServer(backend, { accessTokenTtlSeconds: 2 });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('follows access_token updates after a refresh, and closes a channel whose token expired', async () => {
+    const stale = await t.signUp();
+    const fresh = await t.signUp();
+    const staleTenant = await tenantOf(stale.client);
+    const freshTenant = await tenantOf(fresh.client);
+    const staleStatuses: string[] = [];
+    const staleHeard: unknown[] = [];
+    const staleChannel = stale.client
+      .channel('stale')
+      .on('postgres_changes', { event: '*', schema: 'public', table: 'workflows' }, (p) =>
+        staleHeard.push(p),
+      );
+    await new Promise<void>((resolve) =>
+      staleChannel.subscribe((status) => {
+        staleStatuses.push(status);
+        if (status === 'SUBSCRIBED') resolve();
+      }),
+    );
+    const freshFeed = await subscribe(fresh.client);
+    // A second later (a new iat), refresh: supabase-js sends the new token on the channel.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await fresh.client.auth.refreshSession()).error).toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+
+    // Both original tokens have now expired; insert as the superuser, as another device would.
+    for (const [tenantId, name] of [
+      [staleTenant, 'for the stale channel'],
+      [freshTenant, 'for the refreshed channel'],
+    ] as const) {
+      await t.server.sql.query(
+        'insert into public.workflows (id, tenant_id, name) values (gen_random_uuid(), $1, $2)',
+        [tenantId, name],
+      );
+    }
+    await waitFor(() => freshFeed.heard.length > 0 && staleStatuses.length > 1, 5000);
+    expect(freshFeed.heard.map((h) => (h.payload.new as Row).name)).toEqual([
+      'for the refreshed channel',
+    ]);
+    expect(staleHeard).toEqual([]);
+    expect(staleStatuses).toEqual(['SUBSCRIBED', 'CLOSED']);
+  });
+
+  it('refuses to join with a forged token', async () => {
+    const { client } = await t.signUp();
+    const session = (await client.auth.getSession()).data.session!;
+    const [head, payload] = session.access_token.split('.');
+    await client.realtime.setAuth(
+      `${head}.${payload}.${Buffer.from('forged').toString('base64url')}`,
+    );
+    const outcome = await new Promise<{ status: string; error?: Error }>((resolve) =>
+      client
+        .channel('forged')
+        .on('postgres_changes', { event: '*', schema: 'public', table: 'workflows' }, () => {})
+        .subscribe((status, error) => {
+          if (status !== 'SUBSCRIBED') resolve({ status, error });
+          else resolve({ status });
+        }),
+    );
+    expect(outcome.status).toBe('CHANNEL_ERROR');
+    expect(outcome.error?.message).toContain('JWSInvalidSignature');
+  });
+});
