@@ -1,23 +1,34 @@
-/** /secrets — the vault UI (src/vault), loaded on demand. */
-import { Suspense, lazy, type ComponentType } from 'react';
+/** /secrets — the vault UI (src/vault), loaded on demand with its bindings for this session. */
+import { Suspense, lazy, useEffect, useState } from 'react';
+import type { VaultBindings } from '../vault/app-bindings.ts';
 import type { TenantMembership } from './data/app-data.ts';
-import { useAppData } from './data/hooks.ts';
+import { useAppData, useTenants } from './data/hooks.ts';
 import { whyNot } from './permissions.ts';
 
-interface VaultScreenProps {
-  tenantId: string;
-  role: TenantMembership['role'];
-  userId: string;
-}
+const VaultScreen = lazy(() => import('../vault/VaultScreen.tsx'));
 
-const vaultModules = import.meta.glob<{ default: ComponentType<VaultScreenProps> }>(
-  '../vault/VaultScreen.tsx',
-);
-const loadVault = Object.values(vaultModules)[0];
-const VaultScreen = loadVault ? lazy(loadVault) : null;
+export function useVaultBindings(): { bindings: VaultBindings | null; error: string | null } {
+  const data = useAppData();
+  const [bindings, setBindings] = useState<VaultBindings | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let current = true;
+    data.vault().then(
+      (ready) => current && setBindings(ready),
+      (failure: unknown) =>
+        current && setError(failure instanceof Error ? failure.message : String(failure)),
+    );
+    return () => {
+      current = false;
+    };
+  }, [data]);
+  return { bindings, error };
+}
 
 export function SecretsScreen(props: { tenant: TenantMembership }) {
   const data = useAppData();
+  const tenants = useTenants();
+  const { bindings, error } = useVaultBindings();
   const refusal = whyNot(props.tenant.role, 'read-secrets');
   return (
     <section className="screen" aria-labelledby="secrets-heading">
@@ -27,12 +38,22 @@ export function SecretsScreen(props: { tenant: TenantMembership }) {
       </div>
       {refusal ? (
         <p className="notice">{refusal}</p>
-      ) : VaultScreen ? (
-        <Suspense fallback={<p className="muted">Loading the vault…</p>}>
-          <VaultScreen tenantId={props.tenant.id} role={props.tenant.role} userId={data.userId} />
-        </Suspense>
+      ) : error ? (
+        <p role="alert" className="error">
+          The vault could not start: {error}
+        </p>
+      ) : !bindings ? (
+        <p className="muted">Loading the vault…</p>
       ) : (
-        <p className="muted">The secrets vault is not part of this build.</p>
+        <Suspense fallback={<p className="muted">Loading the vault…</p>}>
+          <VaultScreen
+            tenantId={props.tenant.id}
+            role={props.tenant.role}
+            userId={data.userId}
+            bindings={bindings}
+            tenants={tenants.map((t) => ({ id: t.id, name: t.name }))}
+          />
+        </Suspense>
       )}
     </section>
   );

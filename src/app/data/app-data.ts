@@ -5,6 +5,7 @@
  */
 import type { JsonValue, TenantRole, WorkflowDoc } from '../../../sync/documents.ts';
 import type { Store } from './store.ts';
+import type { VaultBindings } from '../../vault/app-bindings.ts';
 
 export interface TenantMembership {
   id: string;
@@ -64,5 +65,7 @@ export interface AppData {
   /** Re-reads the tenant list from the server (after creating, joining or leaving one). */
   refreshTenants(): Promise<void>;
   dismissRejectedChange(key: string): void;
+  /** The secrets vault of this session, created on first use (it needs supabase-js). */
+  vault(): Promise<VaultBindings>;
   close(): Promise<void>;
 }

@@ -15,6 +15,7 @@ import type { SignedInUser } from '../auth/session.ts';
 import type { AppData, RejectedChange, TenantMembership, WorkflowSummary } from './app-data.ts';
 import { observableStore } from './observable-store.ts';
 import type { Store } from './store.ts';
+import type { VaultBindings } from '../../vault/app-bindings.ts';
 import { connectSync, type SyncConnection } from './sync-connection.ts';
 import type { RxStorage } from 'rxdb';
 
@@ -53,6 +54,7 @@ export async function createRxAppData(
     (docs) => docs.map((doc) => toRejectedChange(doc.toJSON() as RejectedChangeDoc)),
     [] as RejectedChange[],
   );
+  let vault: Promise<VaultBindings> | null = null;
   const workflowLists = new Map<string, Store<WorkflowSummary[] | undefined>>();
   const workflowDocs = new Map<string, Store<WorkflowDoc | null | undefined>>();
 
@@ -164,7 +166,28 @@ export async function createRxAppData(
         .then((doc) => doc?.remove());
     },
 
+    vault() {
+      vault ??= (async () => {
+        const [{ createVaultBindings }, { getSupabase }] = await Promise.all([
+          import('../../vault/app-bindings.ts'),
+          import('../auth/supabase-client.ts'),
+        ]);
+        return createVaultBindings({
+          supabase: await getSupabase(),
+          secrets: db.secrets!,
+          workflows,
+          userId: user.id,
+        });
+      })();
+      vault.catch(() => {
+        vault = null;
+      });
+      return vault;
+    },
+
     async close() {
+      // Forget every vault key held in memory before anything else.
+      (await vault?.catch(() => null))?.vault.lock();
       await sync.stop();
       await closeDatabase(db);
     },
@@ -198,10 +221,12 @@ function toRejectedChange(doc: RejectedChangeDoc): RejectedChange {
   const name = doc.document['name'];
   return {
     key: doc.id,
-    collection: doc.collection,
+    collection: doc.collection_name,
     documentId: doc.document_id,
     label:
-      typeof name === 'string' && name ? name : `${doc.collection} ${doc.document_id.slice(0, 8)}`,
+      typeof name === 'string' && name
+        ? name
+        : `${doc.collection_name} ${doc.document_id.slice(0, 8)}`,
     code: doc.code,
     message: doc.reason || doc.message,
     at: doc.rejected_at,

@@ -2,28 +2,41 @@
  * /w/:id — the workflow editor, loaded on demand: neither it nor @xyflow/react is part of the
  * first screen's JavaScript. Read-only for viewers.
  */
-import { Suspense, lazy, useEffect, useMemo, type ComponentType } from 'react';
+import { Suspense, lazy, useEffect, useMemo, useState } from 'react';
 import type { TenantMembership } from '../data/app-data.ts';
 import { useAppData, useWorkflow } from '../data/hooks.ts';
 import { switchTenant } from '../data/current-tenant.ts';
 import { whyNot } from '../permissions.ts';
 import { Link } from '../router.tsx';
 import { createAppWorkflowSource } from './app-workflow-source.ts';
-import type { SecretOption, WorkflowSource } from '../../editor/workflow-source.ts';
+import type { SecretOption } from '../../editor/workflow-source.ts';
 
-interface EditorProps {
-  source: WorkflowSource;
-  readOnly: boolean;
-  secrets?: SecretOption[];
-  userId?: string | null;
+const WorkflowEditor = lazy(() => import('../../editor/WorkflowEditor.tsx'));
+
+/** The tenant's secrets as the editor's LLM and HTTP nodes pick them: by reference only. */
+function useSecretOptions(tenantId: string | null): SecretOption[] {
+  const data = useAppData();
+  const [options, setOptions] = useState<SecretOption[]>([]);
+  useEffect(() => {
+    if (!tenantId) return;
+    let unsubscribe: (() => void) | null = null;
+    let current = true;
+    data.vault().then(
+      (bindings) => {
+        if (!current) return;
+        unsubscribe = bindings.secrets.watch(tenantId, (secrets) =>
+          setOptions(secrets.map((s) => ({ id: s.id, name: s.name, provider: s.provider }))),
+        );
+      },
+      () => setOptions([]), // offline before supabase-js ever loaded: no picker entries
+    );
+    return () => {
+      current = false;
+      unsubscribe?.();
+    };
+  }, [data, tenantId]);
+  return options;
 }
-
-// A glob rather than a plain import() keeps the app building while the editor is being written.
-const editorModules = import.meta.glob<{ default: ComponentType<EditorProps> }>(
-  '../../editor/WorkflowEditor.tsx',
-);
-const loadEditor = Object.values(editorModules)[0];
-const WorkflowEditor = loadEditor ? lazy(loadEditor) : null;
 
 export function EditorScreen(props: { workflowId: string; tenants: TenantMembership[] }) {
   const data = useAppData();
@@ -33,6 +46,9 @@ export function EditorScreen(props: { workflowId: string; tenants: TenantMembers
     [data, props.workflowId],
   );
   const tenant = doc ? props.tenants.find((t) => t.id === doc.tenant_id) : undefined;
+  const secrets = useSecretOptions(
+    tenant && whyNot(tenant.role, 'read-secrets') === null ? tenant.id : null,
+  );
 
   // Opening a link to another organization's workflow switches the switcher to it.
   useEffect(() => {
@@ -58,20 +74,14 @@ export function EditorScreen(props: { workflowId: string; tenants: TenantMembers
         {readOnlyReason && <span className="notice small">Read only. {readOnlyReason}</span>}
       </div>
       <div className="editor-host">
-        {WorkflowEditor ? (
-          <Suspense fallback={<p className="muted">Loading the editor…</p>}>
-            <WorkflowEditor
-              source={source}
-              readOnly={readOnlyReason !== null}
-              userId={data.userId}
-            />
-          </Suspense>
-        ) : (
-          <p className="muted">
-            {doc.nodes.length} nodes, {doc.edges.length} edges. The editor is not part of this
-            build.
-          </p>
-        )}
+        <Suspense fallback={<p className="muted">Loading the editor…</p>}>
+          <WorkflowEditor
+            source={source}
+            readOnly={readOnlyReason !== null}
+            secrets={secrets}
+            userId={data.userId}
+          />
+        </Suspense>
       </div>
     </section>
   );

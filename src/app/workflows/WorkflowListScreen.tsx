@@ -23,10 +23,12 @@ export function WorkflowListScreen(props: { tenant: TenantMembership }) {
   async function create(event: FormEvent) {
     event.preventDefault();
     setError(null);
+    const requested = name.trim() || 'Untitled workflow';
+    setName('');
     try {
-      await data.createWorkflow(tenant.id, name.trim() || 'Untitled workflow');
-      setName('');
+      await data.createWorkflow(tenant.id, requested);
     } catch (failure) {
+      setName(requested); // give the typed name back so nothing is lost
       setError(failure instanceof Error ? failure.message : String(failure));
     }
   }

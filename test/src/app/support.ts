@@ -12,7 +12,6 @@ export async function openLocalAppData(userId = crypto.randomUUID()): Promise<Ap
     {
       storage: getRxStorageDexie({ indexedDB, IDBKeyRange }) as RxStorage<unknown, unknown>,
       multiInstance: false,
-      devMode: false,
       connect: () => ({
         state: createStore({ kind: 'offline', pendingChanges: null }),
         refreshTenants: async () => {},
