@@ -3,6 +3,7 @@
  * server), or to the local server's embedded PGlite in FLOWKEEP_DATA_DIR when DATABASE_URL
  * is not set.
  */
+import { mkdir } from 'node:fs/promises';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import { migrate } from './migrate.ts';
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
     return;
   }
   const dataDir = process.env.FLOWKEEP_DATA_DIR ?? '.flowkeep';
+  await mkdir(`${dataDir}/pgdata`, { recursive: true });
   const db = await PGlite.create(`${dataDir}/pgdata`);
   try {
     report(await migrate(sqlClientFromPglite(db)), `PGlite in ${dataDir}/pgdata`);
