@@ -36,7 +36,9 @@ export async function migrate(db: SqlClient, dir = migrationsDir): Promise<Migra
   await db.exec(await readFile(bootstrapFile, 'utf8'));
   const done = new Set(
     (
-      await db.query<{ version: string }>('select version from supabase_migrations.schema_migrations')
+      await db.query<{ version: string }>(
+        'select version from supabase_migrations.schema_migrations',
+      )
     ).rows.map((row) => row.version),
   );
   const result: MigrateResult = { applied: [], skipped: [] };
