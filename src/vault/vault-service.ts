@@ -424,7 +424,9 @@ export class VaultService {
    */
   async rotateTenantKey(tenantId: string): Promise<number> {
     this.#touch();
-    const info = this.#requireAdmin(tenantId, 'rotate the vault key');
+    this.#requireAdmin(tenantId, 'rotate the vault key');
+    // Start from the server's current version, not the one this session saw last.
+    const info = await this.#refreshTenant(tenantId);
     const { key: oldKey, keyVersion: fromVersion } = this.#currentKey(tenantId);
     const newVersion = fromVersion + 1;
     const members = await this.#server.listMembers(tenantId);
@@ -452,10 +454,11 @@ export class VaultService {
 
     const reencrypted: ReencryptedSecret[] = [];
     for (const row of serverSecrets) {
-      const key =
-        row.key_version === fromVersion
-          ? oldKey
-          : this.#keyring.tenantKey(tenantId, row.key_version);
+      // Every live secret is under the current version (the server enforces it), so another
+      // version here means another admin rotated between our reads.
+      if (row.key_version !== fromVersion)
+        throw new VaultVersionConflictError(fromVersion, row.key_version);
+      const key = oldKey;
       let value: string;
       try {
         value = await decryptSecretValue(

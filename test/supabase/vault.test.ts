@@ -5,6 +5,7 @@
  * test/src/vault and end to end in vault-plaintext.test.ts.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import type { SqlClient } from '../../supabase/local/sql-client.ts';
@@ -453,5 +454,66 @@ describe.each(BACKENDS)('vault schema on %s', (backend) => {
     expect(state.state[0]!.current_version).toBe(3);
     expect(state.secrets.every((row) => row._deleted)).toBe(true);
     expect(state.keys).toEqual([{ user_id: alice, key_version: 3, wrapped_key: '{"v3":"alice"}' }]);
+  });
+});
+
+describe('vault schema under concurrent writers (PostgreSQL server)', () => {
+  let db: TestDatabase;
+  let tenant: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('postgres');
+    const alice = await db.createUser('alice@example.com');
+    tenant = await personalTenant(db, alice);
+    await db.sql.query(
+      'insert into public.tenant_vault_state (tenant_id, current_version) values ($1, 1)',
+      [tenant],
+    );
+  });
+
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  it('makes a secret write wait for a rotation in progress, then refuses its stale key version', async () => {
+    const rotation = new pg.Client({ connectionString: db.url! });
+    const writer = new pg.Client({ connectionString: db.url! });
+    await rotation.connect();
+    await writer.connect();
+    try {
+      await rotation.query('begin');
+      await rotation.query(
+        'select * from public.tenant_vault_state where tenant_id = $1 for update',
+        [tenant],
+      );
+
+      let settled = false;
+      const write = writer
+        .query(
+          'insert into public.secrets (id, tenant_id, name, ciphertext, iv, key_version) values ($1, $2, $3, $4, $5, 1)',
+          [randomUUID(), tenant, 'Written during a rotation', b64(40), b64(12)],
+        )
+        .finally(() => {
+          settled = true;
+        });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(settled).toBe(false);
+
+      await rotation.query(
+        'update public.tenant_vault_state set current_version = 2 where tenant_id = $1',
+        [tenant],
+      );
+      await rotation.query('commit');
+      const failure = await failureOf(write);
+      expect(failure.message).toMatch(
+        /encrypted with vault key version 1, but .* version 2: it was not saved/,
+      );
+      expect(
+        (await db.sql.query('select 1 from public.secrets where tenant_id = $1', [tenant])).rows,
+      ).toEqual([]);
+    } finally {
+      await rotation.end();
+      await writer.end();
+    }
   });
 });
