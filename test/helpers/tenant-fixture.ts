@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TestDatabase } from './database.ts';
 import type { SqlClient } from '../../supabase/local/sql-client.ts';
+import { SYNCED_COLLECTIONS } from '../../sync/documents.ts';
 
 export const ACTORS = [
   'anon',
@@ -109,14 +110,7 @@ export async function insertRow(
   );
 }
 
-export const SYNCED_TABLES = [
-  'workflows',
-  'knowledge_bases',
-  'kb_documents',
-  'connectors',
-  'secrets',
-  'executions',
-] as const;
+export const SYNCED_TABLES = SYNCED_COLLECTIONS;
 
 export async function buildTenantWorld(db: TestDatabase): Promise<TenantWorld> {
   const emails = {

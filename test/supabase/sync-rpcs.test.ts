@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { errorOf } from '../helpers/errors.ts';
 import { buildTenantWorld, rpc, sampleRow, type TenantWorld } from '../helpers/tenant-fixture.ts';
 import type { SqlClient } from '../../supabase/local/sql-client.ts';
 
@@ -27,15 +28,6 @@ function pull(sql: SqlClient, collection: string, checkpoint: unknown, limit: nu
 
 function push(sql: SqlClient, collection: string, rows: unknown) {
   return rpc<PushResult>(sql, 'sync_push($1, $2)', [collection, JSON.stringify(rows)]);
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return { code: (error as { code: string }).code, message: (error as Error).message };
-  }
-  throw new Error('expected the call to fail');
 }
 
 describe.each(BACKENDS)('sync RPCs on %s', (backend) => {

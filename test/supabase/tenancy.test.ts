@@ -4,16 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { errorOf } from '../helpers/errors.ts';
 import { addMember, personalTenantOf, rpc } from '../helpers/tenant-fixture.ts';
-
-async function errorOf(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return { code: (error as { code: string }).code, message: (error as Error).message };
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe.each(BACKENDS)('tenancy on %s', (backend) => {
   let db: TestDatabase;
