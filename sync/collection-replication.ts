@@ -47,6 +47,12 @@ export interface CollectionReplicationOptions {
   resync$: Observable<'RESYNC'>;
   onStatus: (status: SyncStatus) => void;
   onRejected: (change: RejectedChangeDoc) => void;
+  /**
+   * Resolves when requests may go out (online), or rejects once sync stops. Handlers wait
+   * here rather than RxDB being paused: a paused RxDB replication drops local change events,
+   * and a write made around the resume could then be skipped by the push checkpoint.
+   */
+  whenOnline: () => Promise<void>;
   now?: () => string;
 }
 
@@ -58,6 +64,14 @@ export class CollectionReplication {
   private progress: { done: number; known: number } | null = null;
   private lastSyncedAt: string | null = null;
   private readonly stream = new Subject<RxReplicationPullStreamItem<Doc, PullCheckpoint>>();
+  /**
+   * Ids of documents whose push is under way, until RxDB has stored the pushed state as the
+   * assumed master. A pulled row for such a document would be ignored by RxDB (the local copy
+   * differs from the assumed master) and, once the checkpoint moves past it, never seen again;
+   * so a pull stops just before it and resumes once the push has settled.
+   */
+  private readonly pushing = new Map<string, number>();
+  private pullDeferred = false;
 
   constructor(private readonly options: CollectionReplicationOptions) {
     const schemaProperties = options.collection.schema.jsonSchema.properties as Record<
@@ -89,12 +103,7 @@ export class CollectionReplication {
     this.state.active$.subscribe((active) => {
       const settled = wasActive && !active;
       wasActive = active;
-      if (
-        settled &&
-        !this.state.isStopped() &&
-        !this.state.isPaused() &&
-        this.options.backoff.consecutiveFailures === 0
-      ) {
+      if (settled && !this.state.isStopped() && this.options.backoff.consecutiveFailures === 0) {
         this.progress = null;
         this.lastSyncedAt = this.now();
         this.options.onStatus({ state: 'idle', lastSyncedAt: this.lastSyncedAt });
@@ -124,6 +133,7 @@ export class CollectionReplication {
   }
 
   private async pullBatch(checkpoint: PullCheckpoint | null, batchSize: number) {
+    await this.options.whenOnline();
     this.pullCalls++;
     const { name, remote, directory, collection } = this.options;
     if (!this.progress) {
@@ -135,7 +145,16 @@ export class CollectionReplication {
       const from = directory.takeRewind(name) ? null : checkpoint;
       return remote.pull(name, from, batchSize);
     });
-    const documents: WithDeleted<Doc>[] = result.documents.map((row) =>
+    let rows = result.documents;
+    let nextCheckpoint = result.checkpoint ?? checkpoint;
+    const blocked = rows.findIndex((row) => this.pushing.has(String(row['id'])));
+    if (blocked >= 0) {
+      rows = rows.slice(0, blocked);
+      const last = rows[rows.length - 1];
+      nextCheckpoint = last ? { txid: String(last['_txid']), id: String(last['id']) } : checkpoint;
+      this.pullDeferred = true;
+    }
+    const documents: WithDeleted<Doc>[] = rows.map((row) =>
       fromServerRow<WithDeleted<Doc>>(row, this.knownFields),
     );
 
@@ -156,16 +175,16 @@ export class CollectionReplication {
     }
 
     const progress = this.progress ?? { done: 0, known: 0 };
-    progress.done += result.documents.length;
-    if (result.documents.length < batchSize) {
+    progress.done += rows.length;
+    if (rows.length < batchSize) {
       progress.known = progress.done;
     } else if (progress.known <= progress.done) {
-      const pending = await remote.pendingCount(name, result.checkpoint).catch(() => batchSize);
+      const pending = await remote.pendingCount(name, nextCheckpoint).catch(() => batchSize);
       progress.known = progress.done + pending;
     }
     this.progress = progress;
     this.options.onStatus({ state: 'pulling', ...progress });
-    return { documents, checkpoint: result.checkpoint ?? checkpoint ?? undefined };
+    return { documents, checkpoint: nextCheckpoint ?? undefined };
   }
 
   private async pushBatch(
@@ -190,7 +209,26 @@ export class CollectionReplication {
       });
     }
     if (toSend.length === 0) return [];
+    await this.options.whenOnline();
     this.options.onStatus({ state: 'pushing', count: toSend.length });
+    const ids = [...sentById.keys()];
+    for (const id of ids) this.pushing.set(id, (this.pushing.get(id) ?? 0) + 1);
+    // This handler runs inside RxDB's upstream queue: its tail settles after RxDB has written
+    // the outcome of this push (assumed master states, resolved conflicts).
+    const settled = this.state.internalReplicationState?.streamQueue.up ?? Promise.resolve();
+    void settled
+      .catch(() => undefined)
+      .then(() => {
+        for (const id of ids) {
+          const count = (this.pushing.get(id) ?? 1) - 1;
+          if (count <= 0) this.pushing.delete(id);
+          else this.pushing.set(id, count);
+        }
+        if (this.pullDeferred && this.pushing.size === 0) {
+          this.pullDeferred = false;
+          this.stream.next('RESYNC');
+        }
+      });
     const result = await this.withRetry(() => remote.push(name, toSend));
     const conflicts: WithDeleted<Doc>[] = result.conflicts.map((row) =>
       fromServerRow<WithDeleted<Doc>>(row, this.knownFields),

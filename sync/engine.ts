@@ -133,6 +133,7 @@ export function startSync(options: StartSyncOptions): SyncEngine {
         resync$: resync.get(name)!.asObservable(),
         onStatus: (status) => setStatus(name, status),
         onRejected: (change) => rejected.next(change),
+        whenOnline: () => whenOnline(),
       }),
     ]),
   );
@@ -162,11 +163,32 @@ export function startSync(options: StartSyncOptions): SyncEngine {
   };
   let channelConnected = false;
 
+  // Handlers wait here while offline (see CollectionReplication's whenOnline).
+  let onlineWaiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
+  const whenOnline = (): Promise<void> => {
+    if (stopped) return Promise.reject(new Error('Sync stopped'));
+    if (online) return Promise.resolve();
+    return new Promise((resolve, reject) => onlineWaiters.push({ resolve, reject }));
+  };
+  const releaseWaiters = (error?: Error): void => {
+    const waiters = onlineWaiters;
+    onlineWaiters = [];
+    for (const waiter of waiters) {
+      if (error) waiter.reject(error);
+      else waiter.resolve();
+    }
+  };
+  let replicationsStarted = false;
+
   const goOnline = async (): Promise<void> => {
     for (const backoff of backoffs.values()) backoff.wake();
-    for (const [name, replication] of replications) {
-      setStatus(name, { state: 'connecting' });
-      await replication.state.start();
+    for (const name of collections) setStatus(name, { state: 'connecting' });
+    releaseWaiters();
+    if (!replicationsStarted) {
+      replicationsStarted = true;
+      for (const replication of replications.values()) await replication.state.start();
+    } else {
+      resyncAll();
     }
     if (options.live !== false && !channel) {
       channel = openLiveChannel(supabase, [...collections, ...TENANCY_TABLES]);
@@ -189,7 +211,6 @@ export function startSync(options: StartSyncOptions): SyncEngine {
 
   const goOffline = async (): Promise<void> => {
     for (const name of collections) setStatus(name, { state: 'offline' });
-    for (const replication of replications.values()) await replication.state.pause();
     if (channel) {
       const closing = channel;
       channel = null;
@@ -254,6 +275,7 @@ export function startSync(options: StartSyncOptions): SyncEngine {
 
     async stop() {
       stopped = true;
+      releaseWaiters(new Error('Sync stopped'));
       if (pollTimer) clearTimeout(pollTimer);
       await transition;
       for (const subscription of subscriptions) subscription.unsubscribe();
