@@ -7,6 +7,8 @@ export interface ToolbarProps {
   canUndo: boolean;
   canRedo: boolean;
   selectedCount: number;
+  nodeCount: number;
+  edgeCount: number;
   saveStatus: SaveStatus;
   saveError: string | null;
   versionsOpen: boolean;
@@ -144,6 +146,11 @@ function ToolbarView(p: ToolbarProps) {
       >
         Versions
       </button>
+      <span className="fk-size" role="status" aria-label="Workflow size">
+        {p.nodeCount} node{p.nodeCount === 1 ? '' : 's'} · {p.edgeCount} connection
+        {p.edgeCount === 1 ? '' : 's'}
+        {p.selectedCount > 0 ? ` · ${p.selectedCount} selected` : ''}
+      </span>
       <span className={`fk-save fk-save--${p.saveStatus}`} role="status" aria-label="Save status">
         {p.saveStatus === 'saved'
           ? 'All changes saved'

@@ -33,8 +33,14 @@ import {
   type DragEvent,
 } from 'react';
 import type { JsonValue, WorkflowNode } from '../../sync/documents.ts';
-import { autoLayoutOperation } from './auto-layout.ts';
-import { copySelection, duplicateOperation, parseClipboard, pasteOperation } from './clipboard.ts';
+import { DEFAULT_NODE_SIZE, autoLayoutOperation } from './auto-layout.ts';
+import {
+  PASTE_OFFSET,
+  copySelection,
+  duplicateOperation,
+  parseClipboard,
+  pasteOperation,
+} from './clipboard.ts';
 import { createEditorSession, type EditorSession } from './editor-session.ts';
 import {
   reconcileEdges,
@@ -68,6 +74,7 @@ export interface WorkflowEditorProps {
 /** Mirrors the last copy so Paste works across tabs even when the clipboard API is refused. */
 export const CLIPBOARD_STORAGE_KEY = 'flowkeep.clipboard';
 const VIEWPORT_SAVE_DELAY_MS = 800;
+const CLIPBOARD_READ_TIMEOUT_MS = 1000;
 const MAX_LISTED_PROBLEMS = 50;
 
 export default function WorkflowEditor(props: WorkflowEditorProps) {
@@ -338,6 +345,32 @@ function EditorWorkspace(props: WorkflowEditorProps & { session: EditorSession }
     }
   }, [rememberCopy, selectionText]);
 
+  /** Next to the originals when they are in view, else centred in view, so a paste is seen. */
+  const pasteOffset = useCallback(
+    (pasted: readonly WorkflowNode[]): { x: number; y: number } => {
+      const shifted = { x: PASTE_OFFSET, y: PASTE_OFFSET };
+      const box = rootRef.current?.querySelector('.fk-canvas')?.getBoundingClientRect();
+      if (!box || pasted.length === 0) return shifted;
+      const topLeft = flow.screenToFlowPosition({ x: box.left, y: box.top });
+      const bottomRight = flow.screenToFlowPosition({ x: box.right, y: box.bottom });
+      const xs = pasted.map((n) => n.position.x + PASTE_OFFSET);
+      const ys = pasted.map((n) => n.position.y + PASTE_OFFSET);
+      const minX = Math.min(...xs);
+      const minY = Math.min(...ys);
+      const maxX = Math.max(...xs) + DEFAULT_NODE_SIZE.width;
+      const maxY = Math.max(...ys) + DEFAULT_NODE_SIZE.height;
+      const visible =
+        minX < bottomRight.x && maxX > topLeft.x && minY < bottomRight.y && maxY > topLeft.y;
+      if (visible) return shifted;
+      const centre = { x: (topLeft.x + bottomRight.x) / 2, y: (topLeft.y + bottomRight.y) / 2 };
+      return {
+        x: Math.round(centre.x - (minX + maxX) / 2 + PASTE_OFFSET),
+        y: Math.round(centre.y - (minY + maxY) / 2 + PASTE_OFFSET),
+      };
+    },
+    [flow],
+  );
+
   const pasteText = useCallback(
     (text: string) => {
       const parsed = parseClipboard(text);
@@ -345,20 +378,28 @@ function EditorWorkspace(props: WorkflowEditorProps & { session: EditorSession }
         setAnnouncement(parsed.error);
         return;
       }
-      const plan = pasteOperation(parsed.content, () => crypto.randomUUID());
+      const plan = pasteOperation(
+        parsed.content,
+        () => crypto.randomUUID(),
+        pasteOffset(parsed.content.nodes),
+      );
       if (commit(plan.operation, `Paste ${plan.nodeIds.length} nodes`, plan.nodeIds)) {
         setAnnouncement(
           `Pasted ${plan.nodeIds.length} node${plan.nodeIds.length === 1 ? '' : 's'}.`,
         );
       }
     },
-    [commit],
+    [commit, pasteOffset],
   );
 
   const pasteFromClipboard = useCallback(async () => {
     let text: string | null = null;
     try {
-      text = await navigator.clipboard.readText();
+      // Headless or unfocused pages may leave the read pending forever: give it a moment.
+      text = await Promise.race([
+        navigator.clipboard.readText(),
+        new Promise<null>((resolve) => setTimeout(() => resolve(null), CLIPBOARD_READ_TIMEOUT_MS)),
+      ]);
     } catch {
       text = null;
     }
@@ -474,10 +515,21 @@ function EditorWorkspace(props: WorkflowEditorProps & { session: EditorSession }
 
   // Keyboard shortcuts, active while focus is in the editor (or nowhere) but not in a field.
   useEffect(() => {
-    const inScope = (target: EventTarget | null): boolean =>
-      !isEditableTarget(target) &&
-      (target === document.body ||
-        (target instanceof Node && (rootRef.current?.contains(target) ?? false)));
+    // Scope by the focused element: Chromium aims clipboard events at the selection's node
+    // (often a link clicked earlier), not at the focused element.
+    const inScope = (target: EventTarget | null): boolean => {
+      const active = document.activeElement;
+      if (isEditableTarget(target) || isEditableTarget(active)) return false;
+      return (
+        active === null || active === document.body || (rootRef.current?.contains(active) ?? false)
+      );
+    };
+    /** The user selected page text to copy it: leave that copy alone. */
+    const textSelected = (): boolean => {
+      const selection = document.getSelection();
+      return selection !== null && !selection.isCollapsed && selection.toString().trim() !== '';
+    };
+    let pasteEventSeen = false;
     const onKeyDown = (event: KeyboardEvent) => {
       if (!inScope(event.target)) return;
       const mod = event.ctrlKey || event.metaKey;
@@ -498,14 +550,21 @@ function EditorWorkspace(props: WorkflowEditorProps & { session: EditorSession }
       } else if ((event.key === 'Delete' || event.key === 'Backspace') && !mod && editable) {
         event.preventDefault();
         deleteSelection();
-      } else if (mod && key === 'c') {
+      } else if (mod && key === 'v' && editable) {
+        // Some browsers fire no paste event outside an editable field: fall back to the
+        // clipboard API (or the local mirror) if none arrived by the end of this task.
+        pasteEventSeen = false;
+        setTimeout(() => {
+          if (!pasteEventSeen) void pasteFromClipboard();
+        }, 0);
+      } else if (mod && key === 'c' && !textSelected()) {
         // The copy event below fills the system clipboard; keep the local mirror too.
         const text = selectionText();
         if (text) rememberCopy(text);
       }
     };
     const onCopy = (event: ClipboardEvent) => {
-      if (!inScope(event.target)) return;
+      if (!inScope(event.target) || textSelected()) return;
       const text = selectionText();
       if (!text || !event.clipboardData) return;
       event.clipboardData.setData('text/plain', text);
@@ -513,6 +572,7 @@ function EditorWorkspace(props: WorkflowEditorProps & { session: EditorSession }
       rememberCopy(text);
     };
     const onPaste = (event: ClipboardEvent) => {
+      pasteEventSeen = true;
       if (!inScope(event.target) || latest.current.readOnly) return;
       const text = event.clipboardData?.getData('text/plain') || readStoredClipboard();
       if (!text) return;
@@ -527,7 +587,17 @@ function EditorWorkspace(props: WorkflowEditorProps & { session: EditorSession }
       document.removeEventListener('copy', onCopy);
       document.removeEventListener('paste', onPaste);
     };
-  }, [deleteSelection, duplicate, pasteText, redo, rememberCopy, selectAll, selectionText, undo]);
+  }, [
+    deleteSelection,
+    duplicate,
+    pasteFromClipboard,
+    pasteText,
+    redo,
+    rememberCopy,
+    selectAll,
+    selectionText,
+    undo,
+  ]);
 
   // The viewport is saved when a pan or zoom ends, coalesced, so reopening shows the same view.
   const viewportTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -604,6 +674,8 @@ function EditorWorkspace(props: WorkflowEditorProps & { session: EditorSession }
         canUndo={state.history.past.length > 0}
         canRedo={state.history.future.length > 0}
         selectedCount={selectedNodeIds.size + selectedEdgeIds.size}
+        nodeCount={graph.nodes.length}
+        edgeCount={graph.edges.length}
         saveStatus={state.saveStatus}
         saveError={state.saveError}
         versionsOpen={versionsOpen}
@@ -695,8 +767,10 @@ function EditorWorkspace(props: WorkflowEditorProps & { session: EditorSession }
               }}
               onRestore={(id) => {
                 const version = state.versions.find((v) => v.id === id);
-                if (session.restoreVersion(id) && version)
+                if (session.restoreVersion(id) && version) {
                   setAnnouncement(`Restored version "${version.name}". Undo to go back.`);
+                  requestAnimationFrame(() => fitView());
+                }
               }}
               onDelete={(id) => session.deleteVersion(id)}
             />

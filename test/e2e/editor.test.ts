@@ -234,27 +234,16 @@ describe('workflow editor in Chromium', () => {
     await editor.focusCanvas();
     await editor.shortcut('Control+a');
     await editor.shortcut('Control+c');
-    console.log(
-      'DBG copy',
-      await page.evaluate(() => localStorage.getItem('flowkeep.clipboard')?.slice(0, 80)),
-      await page.getByRole('status', { name: 'Editor announcements' }).textContent(),
-      await editor.size(),
-    );
+    await page
+      .getByRole('status', { name: 'Editor announcements' })
+      .filter({ hasText: 'Copied 4 nodes.' })
+      .waitFor();
 
     await list.open();
     const target = await openNewWorkflow(list, 'Keyboard target');
     const targetId = target.workflowId();
     await target.focusCanvas();
     await target.shortcut('Control+v');
-    await page.waitForTimeout(500);
-    console.log(
-      'DBG paste',
-      await page.evaluate(() => [
-        document.activeElement?.tagName,
-        localStorage.getItem('flowkeep.clipboard')?.slice(0, 80),
-      ]),
-      await page.getByRole('status', { name: 'Editor announcements' }).textContent(),
-    );
     await expect.poll(() => target.nodeCount()).toBe(4);
     await expect.poll(() => target.edgeCount()).toBe(3);
 
