@@ -15,7 +15,7 @@ import {
   VaultNotSetUpError,
   VaultVersionConflictError,
 } from './errors.ts';
-import { startIdleLock, type IdleLock } from './idle-lock.ts';
+import { startIdleLock, type IdleLock, type IdleLockOptions } from './idle-lock.ts';
 import { VaultKeyring } from './keyring.ts';
 import { checkPassphraseStrength, kdfNeedsUpgrade, newKdfParams } from './passphrase-kdf.ts';
 import { decryptSecretValue, encryptSecretValue } from './secret-cipher.ts';
@@ -87,6 +87,8 @@ export interface VaultServiceOptions {
   onLock?: () => void;
   newId?: () => string;
   now?: () => Date;
+  /** Timer functions for the idle lock (tests inject their own clock). */
+  idleTimers?: Pick<IdleLockOptions, 'setTimer' | 'clearTimer'>;
 }
 
 /** What a forgotten-passphrase reset costs, per tenant, said plainly before doing it. */
@@ -113,6 +115,7 @@ export class VaultService {
   readonly #onLock: (() => void) | undefined;
   readonly #newId: () => string;
   readonly #now: () => Date;
+  readonly #idleTimers: VaultServiceOptions['idleTimers'];
   #idle: IdleLock | null = null;
   readonly #listeners = new Set<() => void>();
 
@@ -124,6 +127,7 @@ export class VaultService {
     this.#onLock = options.onLock;
     this.#newId = options.newId ?? (() => globalThis.crypto.randomUUID());
     this.#now = options.now ?? (() => new Date());
+    this.#idleTimers = options.idleTimers;
   }
 
   get isUnlocked(): boolean {
@@ -241,7 +245,11 @@ export class VaultService {
     this.#idle?.stop();
     this.#idle =
       this.#idleLockMs > 0
-        ? startIdleLock({ timeoutMs: this.#idleLockMs, onIdle: () => this.lock() })
+        ? startIdleLock({
+            ...this.#idleTimers,
+            timeoutMs: this.#idleLockMs,
+            onIdle: () => this.lock(),
+          })
         : null;
     this.#emit();
   }

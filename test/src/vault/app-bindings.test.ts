@@ -1,0 +1,158 @@
+/**
+ * The vault's store port over the app's RxDB `secrets` collection (Dexie on fake-indexeddb),
+ * and which workflows use which secret.
+ */
+import { randomUUID } from 'node:crypto';
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import type { RxStorage } from 'rxdb';
+import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SecretDoc, WorkflowDoc } from '../../../sync/documents.ts';
+import { createFlowkeepDatabase, type FlowkeepDatabase } from '../../../src/db/index.ts';
+import {
+  createRxSecretStore,
+  createRxWorkflowUsage,
+  secretUsageIn,
+  type SecretUsage,
+} from '../../../src/vault/app-bindings.ts';
+
+const stamp = '2026-11-23T15:00:00.000000+00:00';
+const TENANT = randomUUID();
+
+function secret(name: string, tenantId = TENANT): SecretDoc {
+  return {
+    id: randomUUID(),
+    tenant_id: tenantId,
+    created_by: null,
+    created_at: stamp,
+    updated_at: stamp,
+    server_txid: null,
+    _deleted: false,
+    name,
+    provider: 'openai',
+    secret_type: 'api_key',
+    ciphertext: 'AAAA',
+    iv: 'AAAAAAAAAAAAAAAA',
+    key_version: 1,
+    description: '',
+    tags: [],
+    is_active: true,
+    expires_at: null,
+    last_used_at: null,
+    usage_count: 0,
+  };
+}
+
+function workflow(name: string, nodes: WorkflowDoc['nodes'], deleted = false): WorkflowDoc {
+  return {
+    id: randomUUID(),
+    tenant_id: TENANT,
+    created_by: null,
+    created_at: stamp,
+    updated_at: stamp,
+    server_txid: null,
+    _deleted: deleted,
+    name,
+    description: '',
+    nodes,
+    edges: [],
+    viewport: null,
+    settings: {},
+    versions: [],
+    conflicts: [],
+    tags: [],
+  };
+}
+
+const node = (id: string, data: Record<string, string>) => ({
+  id,
+  type: 'llm',
+  position: { x: 0, y: 0 },
+  data,
+});
+
+describe('vault bindings over RxDB', () => {
+  const opened: FlowkeepDatabase[] = [];
+  afterEach(async () => {
+    while (opened.length > 0) await opened.pop()!.close();
+  });
+
+  async function open(): Promise<FlowkeepDatabase> {
+    const db = await createFlowkeepDatabase({
+      userId: randomUUID(),
+      storage: getRxStorageDexie({ indexedDB: new IDBFactory(), IDBKeyRange }) as RxStorage<
+        unknown,
+        unknown
+      >,
+      devMode: true,
+      multiInstance: false,
+      collections: ['secrets', 'workflows'],
+    });
+    opened.push(db);
+    return db;
+  }
+
+  it('saves, reads, lists by tenant, watches and deletes secrets in the local collection', async () => {
+    const db = await open();
+    const store = createRxSecretStore(db.secrets!);
+    const seen: string[][] = [];
+    const stop = store.watch(TENANT, (docs) => seen.push(docs.map((d) => d.name)));
+
+    const slack = secret('Slack');
+    const openai = secret('OpenAI');
+    await store.save(slack);
+    await store.save(openai);
+    await store.save(secret('Elsewhere', randomUUID()));
+    expect(await store.get(slack.id)).toEqual(slack);
+    expect((await store.list(TENANT)).map((d) => d.name).sort()).toEqual(['OpenAI', 'Slack']);
+
+    await store.save({ ...slack, ciphertext: 'BBBB', key_version: 2 });
+    expect((await store.get(slack.id))?.key_version).toBe(2);
+
+    await store.save({ ...openai, _deleted: true });
+    expect(await store.get(openai.id)).toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    stop();
+    expect(seen.at(-1)).toEqual(['Slack']);
+    expect(seen).toContainEqual(['OpenAI', 'Slack']);
+  });
+
+  it('lists every live workflow node that uses a secret, live from the collection', async () => {
+    const db = await open();
+    const used = secret('OpenAI');
+    const digest = workflow('Digest', [
+      node('n1', { label: 'Summarize', secretId: used.id }),
+      node('n2', { label: 'No secret' }),
+    ]);
+    const gone = workflow('Gone', [node('n3', { secretId: used.id })], true);
+    expect(secretUsageIn([digest, gone])).toEqual([
+      {
+        secretId: used.id,
+        workflowId: digest.id,
+        workflowName: 'Digest',
+        nodeId: 'n1',
+        nodeLabel: 'Summarize',
+      },
+    ]);
+
+    const { _deleted: _ignored, ...stored } = workflow('Alert', [
+      node('a1', { secretId: used.id }),
+    ]);
+    let latest: SecretUsage[] = [];
+    const stop = createRxWorkflowUsage(db.workflows!).watch(TENANT, (usage) => {
+      latest = usage;
+    });
+    await db.workflows!.insert(stored);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    stop();
+    expect(latest).toEqual([
+      {
+        secretId: used.id,
+        workflowId: stored.id,
+        workflowName: 'Alert',
+        nodeId: 'a1',
+        nodeLabel: 'llm',
+      },
+    ]);
+  });
+});
