@@ -11,8 +11,10 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import type { WorkflowEdge, WorkflowNode } from '../../sync/documents.ts';
 import { launchBrowser, newDevice } from './support/browser.ts';
 import { startAppServer, type AppServer } from './support/server.ts';
-import { signIn, signUp, uniqueEmail } from './support/accounts.ts';
-import type { WorkflowListPage } from './pages/WorkflowListPage.ts';
+import { TEST_PASSWORD, signIn, signUp, uniqueEmail } from './support/accounts.ts';
+import { InvitePage } from './pages/InvitePage.ts';
+import { MembersPage } from './pages/MembersPage.ts';
+import { WorkflowListPage } from './pages/WorkflowListPage.ts';
 
 /** The editor as a user sees it: palette, canvas, toolbar, properties. */
 class WorkflowEditorPage {
@@ -428,5 +430,60 @@ describe('two devices editing one workflow', () => {
     );
     await laptop.close();
     await phone.close();
+  });
+});
+
+describe('a viewer', () => {
+  it('sees the workflow read-only, is told why, and cannot change it', async () => {
+    const ownerDevice = await newDevice(browser, server.url);
+    const owner = await signUp(await ownerDevice.newPage(), uniqueEmail('editor-owner'));
+    const ownerEditor = await openNewWorkflow(owner, 'Viewed flow');
+    const id = ownerEditor.workflowId();
+    await ownerEditor.button('Use template Summarize a web page').click();
+    await serverWorkflow(server, id, (w) => w.nodes.length === 4);
+
+    const members = new MembersPage(owner.page);
+    await members.open();
+    const viewerEmail = uniqueEmail('editor-viewer');
+    const link = await members.invite(viewerEmail, 'viewer');
+    const viewerDevice = await newDevice(browser, server.url);
+    const viewerPage = await viewerDevice.newPage();
+    const invite = new InvitePage(viewerPage);
+    await invite.open(link);
+    await invite.signUpHere(viewerEmail, TEST_PASSWORD);
+    await invite.accept();
+    const viewerList = new WorkflowListPage(viewerPage);
+    await viewerList.waitForWorkflow('Viewed flow');
+    await viewerList.openWorkflow('Viewed flow');
+    const editor = new WorkflowEditorPage(viewerPage);
+    await editor.waitUntilOpen();
+    await expect.poll(() => editor.nodeCount()).toBe(4);
+
+    expect(await viewerPage.getByRole('note').textContent()).toMatch(
+      /your role in this organization is viewer/,
+    );
+    expect(await viewerPage.getByRole('navigation', { name: 'Node palette' }).count()).toBe(0);
+    for (const name of [
+      'Undo',
+      'Paste',
+      'Delete selection',
+      'Auto-layout',
+      'Import workflow file',
+    ]) {
+      expect(await editor.button(name).count()).toBe(0);
+    }
+    await editor.select('Summarize');
+    expect(await editor.field('Model').getAttribute('readonly')).not.toBeNull();
+    await editor.focusCanvas();
+    await editor.shortcut('Control+a');
+    await editor.shortcut('Delete');
+    await editor.shortcut('Control+d');
+    await editor.shortcut('Control+v');
+    await viewerPage.waitForTimeout(500);
+    expect(await editor.size()).toEqual({ nodes: 4, edges: 3 });
+    const stored = await serverWorkflow(server, id, () => true);
+    expect(stored.nodes).toHaveLength(4);
+    await ownerDevice.close();
+    await viewerDevice.close();
   });
 });
