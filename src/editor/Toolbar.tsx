@@ -23,6 +23,9 @@ export interface ToolbarProps {
   onExport: () => void;
   onImport: (file: File) => void;
   onToggleVersions: () => void;
+  lostEditCount: number;
+  lostEditsOpen: boolean;
+  onToggleLostEdits: () => void;
 }
 
 const MOD =
@@ -146,6 +149,17 @@ function ToolbarView(p: ToolbarProps) {
       >
         Versions
       </button>
+      {p.lostEditCount > 0 && (
+        <button
+          type="button"
+          aria-label="Lost edits"
+          aria-pressed={p.lostEditsOpen}
+          title="Your values that lost a sync conflict with another device"
+          onClick={p.onToggleLostEdits}
+        >
+          Lost edits ({p.lostEditCount})
+        </button>
+      )}
       <span className="fk-size" role="status" aria-label="Workflow size">
         {p.nodeCount} node{p.nodeCount === 1 ? '' : 's'} · {p.edgeCount} connection
         {p.edgeCount === 1 ? '' : 's'}

@@ -23,6 +23,7 @@ import {
   type Viewport,
 } from '@xyflow/react';
 import {
+  memo,
   useCallback,
   useEffect,
   useLayoutEffect,
@@ -53,7 +54,9 @@ import { diffGraphs, moveNodesOp, removeElementsOp, type Operation } from './gra
 import { NODE_COMPONENTS } from './NodeCard.tsx';
 import { defaultNodeData, getNodeType, nodeTitle } from './node-types.ts';
 import { NODE_DRAG_MIME, Palette } from './Palette.tsx';
+import { LostEditsPanel } from './LostEditsPanel.tsx';
 import { PropertiesPanel } from './PropertiesPanel.tsx';
+import { describeLostValues } from './sync-conflicts.ts';
 import { WORKFLOW_TEMPLATES } from './templates.ts';
 import { Toolbar } from './Toolbar.tsx';
 import { checkConnection, validateWorkflow, type WorkflowIssues } from './validate-workflow.ts';
@@ -116,7 +119,8 @@ function EditorWorkspace(props: WorkflowEditorProps & { session: EditorSession }
   const rootRef = useRef<HTMLDivElement>(null);
   const [announcement, setAnnouncement] = useState('');
   const [importError, setImportError] = useState<string | null>(null);
-  const [versionsOpen, setVersionsOpen] = useState(false);
+  const [sidePanel, setSidePanel] = useState<'versions' | 'lost-edits' | null>(null);
+  const versionsOpen = sidePanel === 'versions';
 
   const secretIds = useMemo(
     () => (props.secrets ? new Set(props.secrets.map((s) => s.id)) : undefined),
@@ -649,6 +653,12 @@ function EditorWorkspace(props: WorkflowEditorProps & { session: EditorSession }
     [flow],
   );
 
+  const conflictEntries = state.doc?.conflicts;
+  const lostEdits = useMemo(
+    () => describeLostValues(conflictEntries ?? [], graph),
+    [conflictEntries, graph],
+  );
+
   const singleSelected =
     selectedNodeIds.size === 1 ? graph.nodes.find((n) => selectedNodeIds.has(n.id)) : undefined;
   const initialViewport = useRef(state.doc?.viewport ?? null).current;
@@ -689,7 +699,12 @@ function EditorWorkspace(props: WorkflowEditorProps & { session: EditorSession }
         onFitView={fitView}
         onExport={exportFile}
         onImport={importFile}
-        onToggleVersions={() => setVersionsOpen((open) => !open)}
+        onToggleVersions={() => setSidePanel((open) => (open === 'versions' ? null : 'versions'))}
+        lostEditCount={lostEdits.length}
+        lostEditsOpen={sidePanel === 'lost-edits'}
+        onToggleLostEdits={() =>
+          setSidePanel((open) => (open === 'lost-edits' ? null : 'lost-edits'))
+        }
       />
       {importError && (
         <div className="fk-import-error" role="alert">
@@ -756,7 +771,17 @@ function EditorWorkspace(props: WorkflowEditorProps & { session: EditorSession }
           )}
         </div>
         <aside className="fk-side" aria-label="Details">
-          {versionsOpen ? (
+          {sidePanel === 'lost-edits' ? (
+            <LostEditsPanel
+              lost={lostEdits}
+              readOnly={readOnly}
+              onRestore={(lost) => {
+                if (lost.restore && commit(lost.restore, 'Restore lost edit')) {
+                  setAnnouncement(`Restored: ${lost.description}. Undo to go back.`);
+                }
+              }}
+            />
+          ) : versionsOpen ? (
             <VersionsPanel
               versions={state.versions}
               readOnly={readOnly}
@@ -807,7 +832,7 @@ function EditorWorkspace(props: WorkflowEditorProps & { session: EditorSession }
 
 const EMPTY_SECRETS: readonly SecretOption[] = [];
 
-function ProblemsList(props: {
+const ProblemsList = memo(function ProblemsList(props: {
   graph: readonly WorkflowNode[];
   issues: WorkflowIssues;
   selectedCount: number;
@@ -858,4 +883,4 @@ function ProblemsList(props: {
       )}
     </section>
   );
-}
+});

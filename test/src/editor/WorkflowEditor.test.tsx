@@ -407,4 +407,61 @@ describe('WorkflowEditor', () => {
     });
     await waitFor(() => expect(modelInput().value).toBe('remote-model'));
   });
+
+  it('lists edits that lost a sync conflict and restores one as an undoable step', async () => {
+    const source = createMemoryWorkflowSource(
+      emptyWorkflowDoc({
+        ...chain(),
+        viewport: { x: 0, y: 0, zoom: 1 },
+        conflicts: [
+          {
+            path: 'nodes/l/data/model',
+            value: 'my-model',
+            winner: 'gpt-4o-mini',
+            at: new Date().toISOString(),
+          },
+        ],
+      }),
+    );
+    await openEditor(source);
+    fireEvent.click(screen.getByRole('button', { name: 'Lost edits' }));
+    fireEvent.click(
+      screen.getByRole('button', {
+        name: 'Restore: LLM prompt · Model: "my-model" lost to "gpt-4o-mini"',
+      }),
+    );
+    await waitFor(() =>
+      expect(stored(source).nodes.find((n) => n.id === 'l')!.data['model']).toBe('my-model'),
+    );
+    expect(screen.getByText(/in use/)).toBeTruthy();
+    press('z', { ctrlKey: true });
+    await waitFor(() =>
+      expect(stored(source).nodes.find((n) => n.id === 'l')!.data['model']).toBe('gpt-4o-mini'),
+    );
+  });
+
+  it('condition branches edited in the panel become output handles on the card', async () => {
+    const source = createMemoryWorkflowSource(
+      emptyWorkflowDoc({ nodes: [node('c', 'condition')], viewport: { x: 0, y: 0, zoom: 1 } }),
+    );
+    await openEditor(source);
+    await selectNode('c');
+    await screen.findByRole('heading', { name: 'Condition properties' });
+    fireEvent.click(screen.getByRole('button', { name: 'Add branch' }));
+    fireEvent.change(screen.getByLabelText('Branch 2 label'), { target: { value: 'Spam' } });
+    fireEvent.change(screen.getByLabelText('Branch 2 expression'), {
+      target: { value: 'input.spam' },
+    });
+    await waitFor(() => {
+      const handles = nodeElement('c').querySelectorAll('.react-flow__handle.source');
+      expect([...handles].map((h) => h.textContent)).toEqual(['Yes', 'Spam', 'Otherwise']);
+    });
+    await waitFor(() =>
+      expect((stored(source).nodes[0]!.data['branches'] as unknown[]).length).toBe(2),
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Remove branch 1' }));
+    await waitFor(() =>
+      expect(nodeElement('c').querySelectorAll('.react-flow__handle.source')).toHaveLength(2),
+    );
+  });
 });
