@@ -1,6 +1,6 @@
 -- The local server's change feed for Realtime: an AFTER trigger on every table of schema
--- public that has a one-column primary key NOTIFYs `flowkeep_realtime` with the table, the
--- kind of change, the key and (when the table has one) the tenant_id. Only keys travel
+-- public that has a primary key NOTIFYs `flowkeep_realtime` with the table, the kind of change,
+-- the key columns and, when the table has them, tenant_id and user_id. Only keys travel
 -- (NOTIFY payloads are limited to 8000 bytes); the server reads each row back as each
 -- subscriber, so RLS decides who hears of it. Reinstalled at every start, so tables added by
 -- later migrations are covered; nothing here belongs in supabase/migrations.
@@ -11,21 +11,31 @@ revoke all on schema flowkeep_realtime from public;
 do $install$
 declare
   target record;
+  key_expression text;
   tenant_expression text;
+  user_expression text;
   function_name text;
 begin
   for target in
-    select c.oid, c.relname, a.attname as key_column
+    select c.oid, c.relname, i.indkey
       from pg_catalog.pg_class c
       join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-      join pg_catalog.pg_index i on i.indrelid = c.oid and i.indisprimary and i.indnatts = 1
-      join pg_catalog.pg_attribute a on a.attrelid = c.oid and a.attnum = i.indkey[0]
+      join pg_catalog.pg_index i on i.indrelid = c.oid and i.indisprimary
      where n.nspname = 'public' and c.relkind in ('r', 'p')
   loop
+    select 'json_build_object(' ||
+           string_agg(format('%L, changed.%I', a.attname, a.attname), ', ' order by k.ord) || ')'
+      into key_expression
+      from unnest(target.indkey::int2[]) with ordinality as k(attnum, ord)
+      join pg_catalog.pg_attribute a on a.attrelid = target.oid and a.attnum = k.attnum;
     tenant_expression := case
       when exists (select 1 from pg_catalog.pg_attribute
                     where attrelid = target.oid and attname = 'tenant_id' and not attisdropped)
       then 'changed.tenant_id' else 'null' end;
+    user_expression := case
+      when exists (select 1 from pg_catalog.pg_attribute
+                    where attrelid = target.oid and attname = 'user_id' and not attisdropped)
+      then 'changed.user_id' else 'null' end;
     function_name := left('notify_' || target.relname, 63);
     execute format(
       $function$
@@ -36,12 +46,13 @@ begin
       begin
         if tg_op = 'DELETE' then changed := old; else changed := new; end if;
         perform pg_notify('flowkeep_realtime', json_build_object(
-          'table', %2$L, 'type', tg_op, 'id', changed.%3$I, 'tenant_id', %4$s)::text);
+          'table', %2$L, 'type', tg_op, 'key', %3$s,
+          'tenant_id', %4$s, 'user_id', %5$s)::text);
         return null;
       end
       $body$
       $function$,
-      function_name, target.relname, target.key_column, tenant_expression);
+      function_name, target.relname, key_expression, tenant_expression, user_expression);
     execute format(
       'create or replace trigger zz_flowkeep_realtime after insert or update or delete on public.%I
          for each row execute function flowkeep_realtime.%I()',

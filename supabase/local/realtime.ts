@@ -25,8 +25,17 @@ export const changeChannel = 'flowkeep_realtime';
 interface Change {
   table: string;
   type: 'INSERT' | 'UPDATE' | 'DELETE';
-  id: string;
+  /** The primary key columns and values. */
+  key: Record<string, unknown>;
   tenant_id: string | null;
+  user_id: string | null;
+}
+
+/** The primary key of a table, as pg_catalog says: names and types, in key order. */
+type KeyColumns = { name: string; type: string }[];
+
+function keyString(key: KeyColumns, row: Record<string, unknown>): string {
+  return JSON.stringify(key.map((column) => String(row[column.name])));
 }
 
 interface Binding {
@@ -234,34 +243,50 @@ export function createRealtime(options: RealtimeOptions) {
             (b) => b.table === undefined || b.table === '*' || b.table === table,
           );
           if (matching.length === 0) continue;
-          const key = JSON.stringify(channel.identity.claims);
-          const audience = audiences.get(key) ?? { identity: channel.identity, targets: [] };
+          const audienceKey = JSON.stringify(channel.identity.claims);
+          const audience = audiences.get(audienceKey) ?? {
+            identity: channel.identity,
+            targets: [],
+          };
           audience.targets.push([connection, channel, matching]);
-          audiences.set(key, audience);
+          audiences.set(audienceKey, audience);
         }
       }
+      if (audiences.size === 0) continue;
+      const key = await keyColumns(table);
+      if (!key) continue;
       for (const audience of audiences.values()) {
         let visible: Awaited<ReturnType<typeof visibleRows>>;
         try {
-          visible = await visibleRows(audience.identity, table, tableChanges);
+          visible = await visibleRows(audience.identity, table, key, tableChanges);
         } catch (error) {
           // A role without SELECT on the table (anon, usually) simply sees nothing of it.
           if (isDatabaseError(error) && error.code === '42501') continue;
+          keyCache.delete(table);
           throw error;
         }
+        const subject = audience.identity.claims.sub;
         for (const change of tableChanges) {
-          const record = visible.rows.get(change.id);
+          const record = visible.rows.get(keyString(key, change.key));
+          // A deleted row cannot be read back: announce its key to whoever can see its
+          // tenant, and to the user it was about (a member learns of their own removal).
           const deleteSeen =
             change.type === 'DELETE' &&
-            change.tenant_id !== null &&
-            visible.tenants.has(change.tenant_id);
+            ((change.tenant_id !== null && visible.tenants.has(change.tenant_id)) ||
+              (change.user_id !== null && change.user_id === subject));
           if (!record && !deleteSeen) continue;
+          const keyRecord = { ...change.key };
+          const filterable = record ?? {
+            ...keyRecord,
+            tenant_id: change.tenant_id,
+            user_id: change.user_id,
+          };
           for (const [connection, channel, bindings] of audience.targets) {
             const ids = bindings
               .filter(
                 (b) =>
                   (b.event === '*' || b.event.toUpperCase() === change.type) &&
-                  matchesFilter(b.filter, record),
+                  matchesFilter(b.filter, filterable),
               )
               .map((b) => b.id);
             if (ids.length === 0) continue;
@@ -278,9 +303,11 @@ export function createRealtime(options: RealtimeOptions) {
                   table,
                   commit_timestamp: new Date().toISOString(),
                   type: change.type,
-                  columns: Object.keys(recordValue).map((name) => ({ name, type: 'text' })),
+                  columns: Object.keys(change.type === 'DELETE' ? keyRecord : recordValue).map(
+                    (name) => ({ name, type: 'text' }),
+                  ),
                   record: change.type === 'DELETE' ? {} : recordValue,
-                  old_record: change.type === 'INSERT' ? {} : { id: change.id },
+                  old_record: change.type === 'INSERT' ? {} : keyRecord,
                   errors: null,
                 },
               },
@@ -291,52 +318,74 @@ export function createRealtime(options: RealtimeOptions) {
     }
   }
 
+  const keyCache = new Map<string, KeyColumns | null>();
+
+  async function keyColumns(table: string): Promise<KeyColumns | null> {
+    if (keyCache.has(table)) return keyCache.get(table)!;
+    const result = await db.sql.query<{ name: string; type: string }>(
+      `select a.attname as name, format_type(a.atttypid, a.atttypmod) as type
+         from pg_catalog.pg_index i
+         cross join lateral unnest(i.indkey::int2[]) with ordinality as k(attnum, ord)
+         join pg_catalog.pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.attnum
+        where i.indrelid = to_regclass($1) and i.indisprimary
+        order by k.ord`,
+      [`public.${quoteIdent(table)}`],
+    );
+    const key = result.rows.length > 0 ? result.rows : null;
+    keyCache.set(table, key);
+    return key;
+  }
+
   /**
    * Reads the changed rows as the subscriber (role and claims set as for a REST request), so
-   * RLS filters them; for deletes, whose rows are gone, asks whether the subscriber can see
-   * the row's tenant.
+   * RLS filters them; for deletes, whose rows are gone, asks which of their tenants the
+   * subscriber can see.
    */
-  async function visibleRows(identity: RequestIdentity, table: string, changes: Change[]) {
-    const ids = [...new Set(changes.filter((c) => c.type !== 'DELETE').map((c) => c.id))];
+  async function visibleRows(
+    identity: RequestIdentity,
+    table: string,
+    key: KeyColumns,
+    changes: Change[],
+  ) {
+    const keys = changes.filter((c) => c.type !== 'DELETE').map((c) => c.key);
     const tenants = [
       ...new Set(
         changes.filter((c) => c.type === 'DELETE' && c.tenant_id).map((c) => c.tenant_id!),
       ),
     ];
     const settings = { role: identity.role, 'request.jwt.claims': JSON.stringify(identity.claims) };
+    const columns = key.map((column) => `t.${quoteIdent(column.name)}`).join(', ');
+    // Typed key values from the JSON list, so the primary key index answers the lookup.
+    const wanted = key
+      .map((column) => `(wanted ->> ${quoteLiteral(column.name)})::${column.type}`)
+      .join(', ');
     return db.transaction(
       async (tx) => {
         const rows = new Map<string, Record<string, unknown>>();
-        if (ids.length > 0) {
-          const key = await tx.query<{ key: string }>(
-            `select a.attname as key from pg_catalog.pg_index i
-             join pg_catalog.pg_attribute a on a.attrelid = i.indrelid and a.attnum = i.indkey[0]
-            where i.indrelid = to_regclass($1) and i.indisprimary`,
-            [`public.${quoteIdent(table)}`],
+        if (keys.length > 0) {
+          const result = await tx.query<{ record: string }>(
+            `select to_jsonb(t)::text as record from public.${quoteIdent(table)} t
+              where (${columns}) in (select ${wanted} from jsonb_array_elements($1::jsonb) wanted)`,
+            [JSON.stringify(keys)],
           );
-          const keyColumn = key.rows[0]?.key;
-          if (keyColumn) {
-            const result = await tx.query<{ id: string; record: string }>(
-              `select ${quoteIdent(keyColumn)}::text as id, to_jsonb(t)::text as record
-               from public.${quoteIdent(table)} t
-              where ${quoteIdent(keyColumn)}::text in (select json_array_elements_text($1::json))`,
-              [JSON.stringify(ids)],
-            );
-            for (const row of result.rows)
-              rows.set(row.id, JSON.parse(row.record) as Record<string, unknown>);
+          for (const row of result.rows) {
+            const record = JSON.parse(row.record) as Record<string, unknown>;
+            rows.set(keyString(key, record), record);
           }
         }
         const visibleTenants = new Set<string>();
-        const hasTenants = await tx.query<{ present: boolean }>(
-          `select to_regclass('public.tenants') is not null as present`,
-        );
-        if (tenants.length > 0 && hasTenants.rows[0]?.present) {
-          const result = await tx.query<{ id: string }>(
-            `select id::text as id from public.tenants
-            where id::text in (select json_array_elements_text($1::json))`,
-            [JSON.stringify(tenants)],
+        if (tenants.length > 0) {
+          const hasTenants = await tx.query<{ present: boolean }>(
+            `select to_regclass('public.tenants') is not null as present`,
           );
-          for (const row of result.rows) visibleTenants.add(row.id);
+          if (hasTenants.rows[0]?.present) {
+            const result = await tx.query<{ id: string }>(
+              `select id::text as id from public.tenants
+                where id in (select value::uuid from jsonb_array_elements_text($1::jsonb))`,
+              [JSON.stringify(tenants)],
+            );
+            for (const row of result.rows) visibleTenants.add(row.id);
+          }
         }
         return { rows, tenants: visibleTenants };
       },
@@ -412,6 +461,10 @@ function toFrame(parsed: unknown): Frame {
     }
   }
   throw new Error('not a Phoenix message');
+}
+
+function quoteLiteral(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
 }
 
 function nullableString(value: unknown): string | null {
