@@ -218,9 +218,7 @@ export class VaultService {
         continue; // viewer or not a member: no secrets to lose there
       }
       const recoverable = members.some((m) => m.userId !== this.userId && m.hasCurrentKey);
-      const liveSecrets = (await this.#secrets.list(tenantId)).filter(
-        (doc) => !doc._deleted,
-      ).length;
+      const liveSecrets = (await this.#server.listServerSecrets(tenantId)).length;
       consequences.push({ tenantId, recoverable, liveSecrets });
     }
     return consequences;

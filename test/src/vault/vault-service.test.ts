@@ -112,6 +112,35 @@ describe('VaultService sessions', () => {
     await expect(vault.openTenant(tenant)).rejects.toBeInstanceOf(VaultLockedError);
   });
 
+  it('after a forgotten passphrase with nobody else holding the key, says so and starts over', async () => {
+    const before = service();
+    await before.unlock(PASSPHRASE);
+    await before.openTenant(tenant);
+    const store = new SyncedSecretStore(sqlRpcClient(db, userId));
+    await store.pull();
+    const live = [...store.docs.values()].filter((doc) => !doc._deleted).length;
+    expect(live).toBeGreaterThan(0);
+
+    const vault = service();
+    expect(await vault.describeReset([tenant])).toEqual([
+      { tenantId: tenant, recoverable: false, liveSecrets: live },
+    ]);
+    await vault.resetForgottenPassphrase('a brand new passphrase');
+    const status = await vault.openTenant(tenant);
+    expect(status.access).toBe('key_lost');
+    const version = await vault.abandonLostKey(tenant);
+    expect(version).toBe(2);
+    expect((await vault.openTenant(tenant)).access).toBe('ready');
+    const { rows } = await db.sql.query<{ deleted: boolean }>(
+      'select bool_and(_deleted) as deleted from public.secrets where tenant_id = $1 and key_version = 1',
+      [tenant],
+    );
+    expect(rows[0]!.deleted).toBe(true);
+    const created = await vault.createSecret(tenant, { name: 'Fresh', value: 'new-start' });
+    expect(created.key_version).toBe(2);
+    expect(await vault.decryptDoc(created)).toBe('new-start');
+  });
+
   it('runs the idle timer on injected clocks', () => {
     const timers: { callback: () => void; ms: number; cleared: boolean }[] = [];
     let idle = 0;
