@@ -2,7 +2,7 @@
  * The canvas card of one workflow node. Memoized and fed stable data (see flow-elements.ts), so
  * panning, dragging another node or typing in another node's field does not re-render it.
  */
-import { Handle, Position, useStore, type NodeProps, type ReactFlowState } from '@xyflow/react';
+import { Handle, Position, type NodeProps, type ReactFlowState } from '@xyflow/react';
 import { memo, useMemo } from 'react';
 import { getNodeType, nodeTitle, type PortSpec } from './node-types.ts';
 import type { FlowNode } from './flow-elements.ts';
@@ -28,30 +28,22 @@ function ports(list: readonly PortSpec[], type: 'source' | 'target', readOnly: b
 }
 
 /**
- * Below this zoom the text is unreadable anyway; cards drop it so a whole 1,000-node workflow in
- * view rasterizes fast. A boolean selector: cards re-render only when the threshold is crossed.
+ * Below this zoom the text is unreadable anyway: the canvas gets a class that hides it, so a
+ * whole 1,000-node workflow in view rasterizes fast. One subscription for the whole canvas
+ * (not one per card), and cards do not re-render when the threshold is crossed.
  */
 export const DETAIL_ZOOM = 0.4;
-const detailedSelector = (state: ReactFlowState): boolean => state.transform[2] >= DETAIL_ZOOM;
+export const detailedSelector = (state: ReactFlowState): boolean =>
+  state.transform[2] >= DETAIL_ZOOM;
 
 function NodeCardView({ data, selected }: NodeProps<FlowNode>) {
   const { node, issues, readOnly } = data;
-  const detailed = useStore(detailedSelector);
   const spec = getNodeType(node.type);
   const outputs = useMemo(() => spec?.outputs(node.data) ?? [], [spec, node.data]);
   const category = spec?.category.toLowerCase() ?? 'unknown';
   const classes = ['fk-node', `fk-node--${category}`];
   if (issues) classes.push('fk-node--invalid');
   if (selected) classes.push('fk-node--selected');
-  if (!detailed) {
-    classes.push('fk-node--compact');
-    return (
-      <div className={classes.join(' ')}>
-        {ports(spec?.inputs ?? [], 'target', readOnly)}
-        {ports(outputs, 'source', readOnly)}
-      </div>
-    );
-  }
   return (
     <div className={classes.join(' ')}>
       {ports(spec?.inputs ?? [], 'target', readOnly)}

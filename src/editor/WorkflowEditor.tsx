@@ -15,6 +15,7 @@ import {
   applyEdgeChanges,
   applyNodeChanges,
   useReactFlow,
+  useStore,
   type Connection,
   type EdgeChange,
   type NodeChange,
@@ -51,7 +52,7 @@ import {
   type FlowNode,
 } from './flow-elements.ts';
 import { diffGraphs, moveNodesOp, removeElementsOp, type Operation } from './graph-ops.ts';
-import { NODE_COMPONENTS } from './NodeCard.tsx';
+import { NODE_COMPONENTS, detailedSelector } from './NodeCard.tsx';
 import { defaultNodeData, getNodeType, nodeTitle } from './node-types.ts';
 import { NODE_DRAG_MIME, Palette } from './Palette.tsx';
 import { LostEditsPanel } from './LostEditsPanel.tsx';
@@ -116,6 +117,7 @@ function EditorWorkspace(props: WorkflowEditorProps & { session: EditorSession }
   const state = useSyncExternalStore(session.subscribe, session.getState);
   const { graph } = state;
   const flow = useReactFlow<FlowNode, FlowEdge>();
+  const detailed = useStore(detailedSelector);
   const rootRef = useRef<HTMLDivElement>(null);
   const [announcement, setAnnouncement] = useState('');
   const [importError, setImportError] = useState<string | null>(null);
@@ -720,7 +722,11 @@ function EditorWorkspace(props: WorkflowEditorProps & { session: EditorSession }
       )}
       <div className="fk-editor__body">
         {!readOnly && <Palette onAdd={addNode} />}
-        <div className="fk-canvas" onDragOver={onDragOver} onDrop={onDrop}>
+        <div
+          className={detailed ? 'fk-canvas' : 'fk-canvas fk-canvas--compact'}
+          onDragOver={onDragOver}
+          onDrop={onDrop}
+        >
           <ReactFlow<FlowNode, FlowEdge>
             nodes={nodes}
             edges={edges}

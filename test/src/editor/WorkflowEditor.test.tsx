@@ -464,4 +464,23 @@ describe('WorkflowEditor', () => {
       expect(nodeElement('c').querySelectorAll('.react-flow__handle.source')).toHaveLength(2),
     );
   });
+
+  it('selects a connection by clicking it and deletes only that connection', async () => {
+    const source = chainSource();
+    await openEditor(source);
+    await waitFor(() =>
+      expect(document.querySelector('.react-flow__edge[data-id="e1"]')).not.toBeNull(),
+    );
+    fireEvent.click(document.querySelector('.react-flow__edge[data-id="e1"]')!);
+    await waitFor(() =>
+      expect(screen.getByRole('status', { name: 'Workflow size' }).textContent).toMatch(
+        /1 selected/,
+      ),
+    );
+    press('Delete');
+    await waitFor(() => expect(stored(source).edges.map((e) => e.id)).toEqual(['e2']));
+    expect(stored(source).nodes).toHaveLength(3);
+    // The LLM's required input is now unconnected, and the canvas says so.
+    expect(nodeElement('l').getAttribute('aria-label')).toMatch(/problem/);
+  });
 });
