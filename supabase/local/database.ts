@@ -120,7 +120,7 @@ async function openPostgres(url: string): Promise<LocalDatabase> {
   });
   // Fail at start, with the URL's problem, rather than at the first request.
   (await pool.connect()).release();
-  const listeners: pg.Client[] = [];
+  const listeners = new Set<pg.Client>();
   return {
     kind: 'postgres',
     sql: sqlClientFromPg(pool),
@@ -156,20 +156,32 @@ async function openPostgres(url: string): Promise<LocalDatabase> {
       }
     },
     async listen(channel, onPayload) {
-      const client = new pg.Client({ connectionString: url });
-      client.on('error', (error) => {
-        if (!closing) console.error(`PostgreSQL listener: ${error.message}`);
-      });
-      await client.connect();
-      client.on('notification', (message) => {
-        if (message.channel === channel) onPayload(message.payload ?? '');
-      });
-      await client.query(`listen ${pg.escapeIdentifier(channel)}`);
-      listeners.push(client);
+      // One dedicated connection; if it drops (server restart, network), listen again.
+      const connect = async (): Promise<void> => {
+        const client = new pg.Client({ connectionString: url });
+        client.on('error', (error) => {
+          if (!closing) console.error(`PostgreSQL listener: ${error.message}`);
+        });
+        client.on('end', () => {
+          listeners.delete(client);
+          if (!closing) setTimeout(() => void connect().catch(retryLater), 1000);
+        });
+        const retryLater = (error: unknown) => {
+          console.error(`PostgreSQL listener: ${error instanceof Error ? error.message : error}`);
+          if (!closing) setTimeout(() => void connect().catch(retryLater), 1000);
+        };
+        listeners.add(client);
+        await client.connect();
+        client.on('notification', (message) => {
+          if (message.channel === channel) onPayload(message.payload ?? '');
+        });
+        await client.query(`listen ${pg.escapeIdentifier(channel)}`);
+      };
+      await connect();
     },
     async close() {
       closing = true;
-      await Promise.all(listeners.map((client) => client.end()));
+      await Promise.all([...listeners].map((client) => client.end()));
       await pool.end();
     },
   };

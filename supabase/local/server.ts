@@ -83,7 +83,12 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   let handleAuth: ReturnType<typeof createAuthHandler> | null = null;
   const handleRest = createRestHandler({ db, jwtSecret });
   const realtime = createRealtime({ db, jwtSecret, apiKeys });
-  await realtime.start();
+  try {
+    await realtime.start();
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
   const handleStatic = options.staticDir ? createStaticHandler(options.staticDir) : null;
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {

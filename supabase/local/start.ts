@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LocalDatabaseConfig } from './server.ts';
 import { startLocalServer } from './server.ts';
@@ -79,7 +79,7 @@ function databaseFromEnvironment(): { config: LocalDatabaseConfig; description: 
   const dataDir = process.env.FLOWKEEP_DATA_DIR ?? '.flowkeep';
   return {
     config: { kind: 'pglite', dataDir },
-    description: `PGlite in ${relative(process.cwd(), join(dataDir, 'pgdata')) || dataDir}`,
+    description: `PGlite in ${isAbsolute(dataDir) ? join(dataDir, 'pgdata') : relative(process.cwd(), join(dataDir, 'pgdata'))}`,
   };
 }
 

@@ -299,3 +299,32 @@ describe.each(backends)('Realtime channel authorization on %s', (backend) => {
     expect(outcome.error?.message).toContain('JWSInvalidSignature');
   });
 });
+
+describe('Realtime on PostgreSQL when the listening connection drops', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer('postgres');
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('listens again and keeps delivering', async () => {
+    const { client } = await t.signUp();
+    const tenantId = await tenantOf(client);
+    const feed = await subscribe(client);
+    const terminated = await t.server.sql.query<{ done: boolean }>(
+      `select pg_terminate_backend(pid) as done from pg_stat_activity
+        where datname = current_database() and query ilike 'listen %'`,
+    );
+    expect(terminated.rows).toEqual([{ done: true }]);
+    // Keep writing until a change gets through (the listener reconnects within ~1 s).
+    const deadline = Date.now() + 10_000;
+    while (feed.heard.length === 0 && Date.now() < deadline) {
+      await pushWorkflow(client, tenantId, 'after the drop');
+      await waitFor(() => feed.heard.length > 0, 500);
+    }
+    expect(feed.heard.length).toBeGreaterThan(0);
+    expect((feed.heard[0]!.payload.new as Row).name).toBe('after the drop');
+  });
+});
