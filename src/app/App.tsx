@@ -19,6 +19,7 @@ import { AppShell } from './shell/AppShell.tsx';
 import { UpdatePrompt } from './shell/UpdatePrompt.tsx';
 import { matchRoute, navigate, useLocation, type Route } from './router.tsx';
 import { openAppData } from './data/open-app-data.ts';
+import { markFirstScreenShown } from './first-screen.ts';
 
 export function App() {
   const user = useStore(signedInUser);
@@ -109,6 +110,11 @@ function Screen(props: {
   current: TenantMembership | null;
 }) {
   const { route, tenants, current } = props;
+  const waitsForList = route.name === 'workflows' && current !== null;
+  useEffect(() => {
+    // The workflow list says itself when its data is on screen; other screens don't wait.
+    if (!waitsForList) markFirstScreenShown();
+  }, [waitsForList]);
   if (route.name === 'invite') return <AcceptInvitationScreen token={route.token} />;
   if (route.name === 'new-organization') return <NewOrganizationScreen />;
   if (route.name === 'changes') return <RejectedChangesScreen />;

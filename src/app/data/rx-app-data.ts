@@ -44,10 +44,13 @@ export async function createRxAppData(
   if (!workflows) throw new Error('The local database opened without its workflows collection.');
   const sync = (options.connect ?? connectSync)(db, user);
 
+  const toMemberships = (docs: Array<{ toJSON(): unknown }>) =>
+    docs.map((doc) => toMembership(doc.toJSON() as TenantDoc)).sort(byName);
+  // Read once before the first render, so the shell never flashes "no organization" offline.
   const tenants = observableStore(
     db.tenants.find().$,
-    (docs) => docs.map((doc) => toMembership(doc.toJSON() as TenantDoc)).sort(byName),
-    [] as TenantMembership[],
+    toMemberships,
+    toMemberships(await db.tenants.find().exec()),
   );
   const rejectedChanges = observableStore(
     db.rejected_changes.find({ sort: [{ rejected_at: 'desc' }] }).$,

@@ -9,6 +9,7 @@ import type { FlowkeepDatabase } from '../../db/index.ts';
 import type { SignedInUser } from '../auth/session.ts';
 import type { SyncState } from './app-data.ts';
 import { createStore, type Store } from './store.ts';
+import { afterFirstScreen } from '../first-screen.ts';
 
 export interface SyncConnection {
   state: Store<SyncState>;
@@ -50,6 +51,8 @@ export function connectSync(db: FlowkeepDatabase, user: SignedInUser): SyncConne
   let unsubscribe: (() => void) | null = null;
 
   const engine: Promise<SyncEngine | null> = (async () => {
+    await afterFirstScreen();
+    if (stopped) return null;
     const [{ startSync }, { getSupabase }] = await Promise.all([
       import('../../../sync/index.ts'),
       import('../auth/supabase-client.ts'),

@@ -5,6 +5,9 @@ import { useAppData, useWorkflows } from '../data/hooks.ts';
 import { whyNot } from '../permissions.ts';
 import { Link } from '../router.tsx';
 import { registerUnsavedWork } from '../shell/unsaved-work.ts';
+import { markFirstScreenShown } from '../first-screen.ts';
+
+const editedAt = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 export function WorkflowListScreen(props: { tenant: TenantMembership }) {
   const { tenant } = props;
@@ -15,6 +18,9 @@ export function WorkflowListScreen(props: { tenant: TenantMembership }) {
   const refusal = whyNot(tenant.role, 'edit-workflows');
   const nameRef = useRef(name);
   nameRef.current = name;
+  useEffect(() => {
+    if (workflows !== undefined) markFirstScreenShown();
+  }, [workflows]);
   useEffect(
     () => registerUnsavedWork('new-workflow-name', () => nameRef.current.trim() !== ''),
     [],
@@ -127,7 +133,7 @@ function WorkflowRow(props: { workflow: WorkflowSummary; readOnly: boolean }) {
           </Link>
           <span className="muted small">
             {workflow.nodeCount} node{workflow.nodeCount === 1 ? '' : 's'} · edited{' '}
-            {new Date(workflow.updatedAt).toLocaleString()}
+            {editedAt.format(new Date(workflow.updatedAt))}
           </span>
           {!readOnly && (
             <span className="row-actions">
