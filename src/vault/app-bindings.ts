@@ -135,3 +135,34 @@ export function createVaultBindings(options: CreateVaultBindingsOptions): VaultB
   });
   return { vault, secrets: store, workflowUsage: createRxWorkflowUsage(options.workflows) };
 }
+
+/**
+ * Re-opens the current tenant's vault now and then while the vault is unlocked, wherever the
+ * user is in the app: this is what makes an admin's client share the key with new members and
+ * rotate it after someone lost access, with no manual step. Returns a stop function.
+ */
+export function startVaultMaintenance(
+  vault: VaultService,
+  currentTenantId: () => string | null,
+  options: { intervalMs?: number; onError?: (error: unknown) => void } = {},
+): () => void {
+  let running = false;
+  const tick = async () => {
+    const tenantId = currentTenantId();
+    if (running || !tenantId || !vault.isUnlocked) return;
+    running = true;
+    try {
+      await vault.openTenant(tenantId);
+    } catch (error) {
+      options.onError?.(error);
+    } finally {
+      running = false;
+    }
+  };
+  const timer = setInterval(() => void tick(), options.intervalMs ?? 60_000);
+  const unsubscribe = vault.subscribe(() => void tick());
+  return () => {
+    clearInterval(timer);
+    unsubscribe();
+  };
+}

@@ -9,6 +9,7 @@ import {
   VaultNotSetUpError,
   WeakPassphraseError,
 } from '../../../src/vault/errors.ts';
+import { startVaultMaintenance } from '../../../src/vault/app-bindings.ts';
 import { startIdleLock } from '../../../src/vault/idle-lock.ts';
 import { createRpcVaultServer } from '../../../src/vault/rpc-vault-server.ts';
 import { VaultService } from '../../../src/vault/vault-service.ts';
@@ -139,6 +140,24 @@ describe('VaultService sessions', () => {
     const created = await vault.createSecret(tenant, { name: 'Fresh', value: 'new-start' });
     expect(created.key_version).toBe(2);
     expect(await vault.decryptDoc(created)).toBe('new-start');
+  });
+
+  it('maintains the open tenant in the background while unlocked', async () => {
+    const vault = service();
+    const opened: string[] = [];
+    const original = vault.openTenant.bind(vault);
+    vault.openTenant = async (tenantId) => {
+      opened.push(tenantId);
+      return original(tenantId);
+    };
+    const stop = startVaultMaintenance(vault, () => tenant, { intervalMs: 20 });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(opened).toEqual([]); // locked: nothing to do
+    await vault.unlock('a brand new passphrase');
+    await expect.poll(() => opened.length, { timeout: 10_000 }).toBeGreaterThan(1);
+    stop();
+    vault.lock();
+    expect(opened.every((id) => id === tenant)).toBe(true);
   });
 
   it('runs the idle timer on injected clocks', () => {

@@ -212,4 +212,53 @@ describe('VaultScreen', () => {
       'sk-screen-rotated-value',
     );
   });
+  it('resets a forgotten passphrase after saying what it costs, then waits for an admin', async () => {
+    bob.vault.lock();
+    render(
+      <VaultScreen
+        tenantId={tenant}
+        role="member"
+        userId={bob.userId}
+        bindings={bindingsFor(bob)}
+        tenants={[{ id: tenant, name: 'Alice’s Organization' }]}
+      />,
+    );
+    fireEvent.click(await screen.findByRole('button', { name: 'Forgot your passphrase?' }));
+    const reset = await screen.findByRole('form', { name: 'Reset your vault' });
+    const cost = await within(reset).findByRole(
+      'list',
+      { name: 'What a reset costs' },
+      { timeout: 10_000 },
+    );
+    expect(cost.textContent).toMatch(
+      /Alice’s Organization: an admin’s Flowkeep gives you access again .* nothing is lost/,
+    );
+    const resetButton = within(reset).getByRole('button', {
+      name: 'Reset vault',
+    }) as HTMLButtonElement;
+    expect(resetButton.disabled).toBe(true);
+    fireEvent.click(within(reset).getByRole('checkbox'));
+    type('New vault passphrase', 'bob after forgetting 11', reset);
+    type('Repeat the new passphrase', 'bob after forgetting 11', reset);
+    fireEvent.click(resetButton);
+    expect(
+      (await screen.findByText(/Waiting for access/, {}, { timeout: 10_000 })).isConnected,
+    ).toBe(true);
+
+    expect((await alice.vault.openTenant(tenant)).grantedTo).toEqual([bob.userId]);
+    cleanup();
+    render(
+      <VaultScreen
+        tenantId={tenant}
+        role="member"
+        userId={bob.userId}
+        bindings={bindingsFor(bob)}
+      />,
+    );
+    const row = await screen.findByRole('listitem', { name: 'OpenAI' }, { timeout: 10_000 });
+    fireEvent.click(within(row).getByRole('button', { name: 'Reveal OpenAI' }));
+    expect((await screen.findByLabelText('Value of OpenAI')).textContent).toContain(
+      'sk-screen-rotated-value',
+    );
+  });
 });
