@@ -22,9 +22,9 @@ export class Backoff {
     this.random = options.random ?? Math.random;
   }
 
-  /** The delay after the current number of consecutive failures. */
+  /** How long the next failure will wait before its retry. */
   nextDelayMs(): number {
-    const exponential = Math.min(this.maxMs, this.initialMs * 2 ** Math.max(0, this.failures - 1));
+    const exponential = Math.min(this.maxMs, this.initialMs * 2 ** this.failures);
     // +-20 % so many clients that failed together do not retry together.
     return Math.round(exponential * (0.8 + 0.4 * this.random()));
   }
@@ -35,8 +35,8 @@ export class Backoff {
 
   /** Records a failure and waits before the caller retries. */
   async failed(): Promise<void> {
-    this.failures++;
     const delay = this.nextDelayMs();
+    this.failures++;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(done, delay);
       const wakers = this.wakers;
