@@ -607,8 +607,13 @@ function EditorWorkspace(props: WorkflowEditorProps & { session: EditorSession }
 
   // The viewport is saved when a pan or zoom ends, coalesced, so reopening shows the same view.
   const viewportTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const canvasRef = useRef<HTMLDivElement>(null);
+  const onMoveStart = useCallback(() => {
+    canvasRef.current?.classList.add('fk-canvas--moving');
+  }, []);
   const onMoveEnd = useCallback(
     (_event: unknown, viewport: Viewport) => {
+      canvasRef.current?.classList.remove('fk-canvas--moving');
       if (latest.current.readOnly) return;
       if (viewportTimer.current) clearTimeout(viewportTimer.current);
       viewportTimer.current = setTimeout(() => {
@@ -723,6 +728,7 @@ function EditorWorkspace(props: WorkflowEditorProps & { session: EditorSession }
       <div className="fk-editor__body">
         {!readOnly && <Palette onAdd={addNode} />}
         <div
+          ref={canvasRef}
           className={detailed ? 'fk-canvas' : 'fk-canvas fk-canvas--compact'}
           onDragOver={onDragOver}
           onDrop={onDrop}
@@ -737,6 +743,7 @@ function EditorWorkspace(props: WorkflowEditorProps & { session: EditorSession }
             onConnect={onConnect}
             onConnectEnd={onConnectEnd}
             isValidConnection={isValidConnection}
+            onMoveStart={onMoveStart}
             onMoveEnd={onMoveEnd}
             nodesDraggable={!readOnly}
             nodesConnectable={!readOnly}
