@@ -49,7 +49,11 @@ export function AppShell(props: {
           <span className="account" title={props.email}>
             {props.email}
           </span>
-          <button type="button" onClick={() => void signOut()}>
+          <button
+            type="button"
+            title={`Signed in as ${props.email}`}
+            onClick={() => void signOut()}
+          >
             Sign out
           </button>
         </div>

@@ -8,8 +8,8 @@ export function describeSyncState(state: SyncState): string {
       return 'Starting…';
     case 'offline':
       return state.pendingChanges
-        ? `Offline — ${state.pendingChanges} change${state.pendingChanges === 1 ? '' : 's'} saved on this device`
-        : 'Offline — changes are saved on this device';
+        ? `Offline — ${state.pendingChanges} change${state.pendingChanges === 1 ? '' : 's'} saved here`
+        : 'Offline — saved on this device';
     case 'connecting':
       return 'Connecting…';
     case 'syncing':

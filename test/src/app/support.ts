@@ -2,18 +2,27 @@
 import { IDBKeyRange, indexedDB } from 'fake-indexeddb';
 import type { RxStorage } from 'rxdb';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
-import type { AppData } from '../../../src/app/data/app-data.ts';
+import type { AppData, SyncState } from '../../../src/app/data/app-data.ts';
 import { createRxAppData } from '../../../src/app/data/rx-app-data.ts';
-import { createStore } from '../../../src/app/data/store.ts';
+import { createStore, type WritableStore } from '../../../src/app/data/store.ts';
 
-export async function openLocalAppData(userId = crypto.randomUUID()): Promise<AppData> {
+/**
+ * `syncState` lets a test play the sync engine's part: it sets the state the shell shows.
+ */
+export async function openLocalAppData(
+  userId: string = crypto.randomUUID(),
+  syncState: WritableStore<SyncState> = createStore<SyncState>({
+    kind: 'offline',
+    pendingChanges: null,
+  }),
+): Promise<AppData> {
   return createRxAppData(
     { id: userId, email: 'tester@example.test' },
     {
       storage: getRxStorageDexie({ indexedDB, IDBKeyRange }) as RxStorage<unknown, unknown>,
       multiInstance: false,
       connect: () => ({
-        state: createStore({ kind: 'offline', pendingChanges: null }),
+        state: syncState,
         refreshTenants: async () => {},
         stop: async () => {},
       }),
