@@ -211,7 +211,8 @@ describe.each(BACKENDS)('vault end to end on %s', (backend) => {
     }
 
     // Suppose the current rows leak to Carol. Her device's session (still unlocked) has no
-    // version 2, and the server no longer gives her anything.
+    // version 2, and the server no longer gives her anything. Nothing she tries changes a row.
+    const beforeCarol = await tableSnapshot(db);
     for (const row of rows) {
       await expect(carol.vault.decryptDoc(row)).rejects.toBeInstanceOf(VaultKeyMissingError);
     }
@@ -236,6 +237,10 @@ describe.each(BACKENDS)('vault end to end on %s', (backend) => {
         ).rejects.toBeInstanceOf(SecretTamperedError);
       }
     }
+    await expect(
+      carol.store.save({ ...carolOld[0]!, ciphertext: carolOld[0]!.ciphertext + 'AA' }),
+    ).rejects.toThrow(/Rejected by the server/);
+    expect(await tableSnapshot(db)).toEqual(beforeCarol);
     // And her wrapped copy is gone from the server.
     expect(
       (await db.sql.query('select 1 from public.tenant_vault_keys where user_id = $1', [ids.carol]))
