@@ -20,7 +20,6 @@ import {
   type EdgeChange,
   type NodeChange,
   type OnConnectEnd,
-  type OnNodeDrag,
   type Viewport,
 } from '@xyflow/react';
 import {
@@ -201,25 +200,31 @@ function EditorWorkspace(props: WorkflowEditorProps & { session: EditorSession }
     [session],
   );
 
-  const onNodesChange = useCallback((changes: NodeChange<FlowNode>[]) => {
-    // Removal goes through deleteSelection (an undoable operation), never straight to the view.
-    const local = changes.filter(
-      (c) => c.type !== 'remove' && c.type !== 'add' && c.type !== 'replace',
-    );
-    if (local.length > 0) setNodes((current) => applyNodeChanges(local, current));
-  }, []);
+  const onNodesChange = useCallback(
+    (changes: NodeChange<FlowNode>[]) => {
+      // Removal goes through deleteSelection (an undoable operation), never straight to the view.
+      const local = changes.filter(
+        (c) => c.type !== 'remove' && c.type !== 'add' && c.type !== 'replace',
+      );
+      if (local.length > 0) setNodes((current) => applyNodeChanges(local, current));
+      // A position that settled (the end of a drag, or an arrow-key move) is an edit; the
+      // frames in between are only shown, so a drag is saved once, at its end.
+      const moves: { id: string; position: { x: number; y: number } }[] = [];
+      for (const change of changes) {
+        if (change.type === 'position' && change.dragging !== true && change.position) {
+          moves.push({ id: change.id, position: change.position });
+        }
+      }
+      if (moves.length > 0) {
+        commit(moveNodesOp(moves), moves.length === 1 ? 'Move node' : `Move ${moves.length} nodes`);
+      }
+    },
+    [commit],
+  );
   const onEdgesChange = useCallback((changes: EdgeChange<FlowEdge>[]) => {
     const local = changes.filter((c) => c.type === 'select');
     if (local.length > 0) setEdges((current) => applyEdgeChanges(local, current));
   }, []);
-
-  const onNodeDragStop: OnNodeDrag<FlowNode> = useCallback(
-    (_event, _node, dragged) => {
-      const moves = dragged.map((n) => ({ id: n.id, position: n.position }));
-      commit(moveNodesOp(moves), moves.length === 1 ? 'Move node' : `Move ${moves.length} nodes`);
-    },
-    [commit],
-  );
 
   // A drag interrupted by leaving the editor is still saved.
   useEffect(
@@ -739,7 +744,6 @@ function EditorWorkspace(props: WorkflowEditorProps & { session: EditorSession }
             nodeTypes={NODE_COMPONENTS}
             onNodesChange={onNodesChange}
             onEdgesChange={onEdgesChange}
-            onNodeDragStop={onNodeDragStop}
             onConnect={onConnect}
             onConnectEnd={onConnectEnd}
             isValidConnection={isValidConnection}

@@ -483,4 +483,18 @@ describe('WorkflowEditor', () => {
     // The LLM's required input is now unconnected, and the canvas says so.
     expect(nodeElement('l').getAttribute('aria-label')).toMatch(/problem/);
   });
+
+  it('moves the selected node with the arrow keys and saves the move', async () => {
+    const source = chainSource();
+    await openEditor(source);
+    await selectNode('o');
+    fireEvent.keyDown(nodeElement('o'), { key: 'ArrowRight' });
+    await waitFor(() =>
+      expect(stored(source).nodes.find((n) => n.id === 'o')!.position.x).toBeGreaterThan(600),
+    );
+    press('z', { ctrlKey: true });
+    await waitFor(() =>
+      expect(stored(source).nodes.find((n) => n.id === 'o')!.position).toEqual({ x: 600, y: 0 }),
+    );
+  });
 });
