@@ -205,10 +205,21 @@ describe('workflow editor in Chromium', () => {
     await expect.poll(() => editor.edgeCount()).toBe(2);
 
     await editor.button('Fit view').click();
+    const summarize = (w: StoredWorkflow) => w.nodes.find((n) => n.data['label'] === 'Summarize');
+    const placed = summarize(await serverWorkflow(server, id, (w) => summarize(w) !== undefined))!;
     const before = await editor.node('Summarize').boundingBox();
     await editor.dragNode('Summarize', 120, 60);
     const after = await editor.node('Summarize').boundingBox();
     expect(after!.x).toBeGreaterThan(before!.x + 50);
+    // The drag is saved once it ends, and reaches the server.
+    await serverWorkflow(server, id, (w) => {
+      const moved = summarize(w);
+      return (
+        moved !== undefined &&
+        moved.position.x > placed.position.x &&
+        moved.position.y > placed.position.y
+      );
+    });
 
     const stored = await serverWorkflow(
       server,
