@@ -97,12 +97,19 @@ function WorkflowRow(props: { workflow: WorkflowSummary; readOnly: boolean }) {
   const [renaming, setRenaming] = useState(false);
   const [draft, setDraft] = useState(workflow.name);
   const [confirmingDelete, setConfirmingDelete] = useState(false);
+  const [rowError, setRowError] = useState<string | null>(null);
 
   async function rename(event: FormEvent) {
     event.preventDefault();
     const next = draft.trim();
-    if (next && next !== workflow.name) await data.renameWorkflow(workflow.id, next);
+    // Leave edit mode at once: the row shows the new name as soon as the local write lands.
     setRenaming(false);
+    if (!next || next === workflow.name) return;
+    try {
+      await data.renameWorkflow(workflow.id, next);
+    } catch (failure) {
+      setRowError(failure instanceof Error ? failure.message : String(failure));
+    }
   }
 
   return (
@@ -153,7 +160,13 @@ function WorkflowRow(props: { workflow: WorkflowSummary; readOnly: boolean }) {
                     type="button"
                     className="danger"
                     aria-label={`Confirm delete ${workflow.name}`}
-                    onClick={() => void data.deleteWorkflow(workflow.id)}
+                    onClick={() =>
+                      void data
+                        .deleteWorkflow(workflow.id)
+                        .catch((failure: unknown) =>
+                          setRowError(failure instanceof Error ? failure.message : String(failure)),
+                        )
+                    }
                   >
                     Delete for everyone
                   </button>
@@ -173,6 +186,11 @@ function WorkflowRow(props: { workflow: WorkflowSummary; readOnly: boolean }) {
             </span>
           )}
         </>
+      )}
+      {rowError && (
+        <span role="alert" className="error small">
+          {rowError}
+        </span>
       )}
     </li>
   );

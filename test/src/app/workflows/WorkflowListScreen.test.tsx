@@ -44,7 +44,7 @@ describe('WorkflowListScreen', () => {
     await user.click(screen.getByRole('button', { name: 'Save name' }));
     await screen.findByRole('listitem', { name: 'Triage support inbox' });
 
-    await user.click(screen.getByRole('button', { name: 'Delete Triage support inbox' }));
+    await user.click(await screen.findByRole('button', { name: 'Delete Triage support inbox' }));
     await user.click(screen.getByRole('button', { name: 'Confirm delete Triage support inbox' }));
     await screen.findByText('No workflows in Acme yet.');
   });
