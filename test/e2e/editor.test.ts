@@ -203,6 +203,30 @@ describe('workflow editor in Chromium', () => {
     // An impossible connection (a cycle) is refused and explained.
     await editor.connect('Summarize', 'text', 'Summarize', 'input');
     await expect.poll(() => editor.edgeCount()).toBe(2);
+    await page
+      .getByRole('status', { name: 'Editor announcements' })
+      .filter({ hasText: 'Cannot connect: A node cannot connect to itself.' })
+      .waitFor();
+
+    // A type mismatch is refused and explained: passages cannot feed a text query.
+    for (const label of ['Search A', 'Search B']) {
+      await editor.add('Knowledge-base retrieval');
+      await editor.field('Label').fill(label);
+    }
+    await editor.button('Auto-layout').click();
+    await editor.connect('Search A', 'documents', 'Search B', 'query');
+    await page
+      .getByRole('status', { name: 'Editor announcements' })
+      .filter({
+        hasText: 'Cannot connect: Type mismatch: Passages (documents) cannot feed Query (text).',
+      })
+      .waitFor();
+    expect(await editor.edgeCount()).toBe(2);
+    await editor.select('Search A');
+    await editor.shortcut('Delete');
+    await editor.select('Search B');
+    await editor.shortcut('Delete');
+    await expect.poll(() => editor.nodeCount()).toBe(3);
 
     await editor.button('Fit view').click();
     const summarize = (w: StoredWorkflow) => w.nodes.find((n) => n.data['label'] === 'Summarize');
