@@ -675,7 +675,7 @@ function EditorWorkspace(props: WorkflowEditorProps & { session: EditorSession }
     selectedNodeIds.size === 1 ? graph.nodes.find((n) => selectedNodeIds.has(n.id)) : undefined;
   const initialViewport = useRef(state.doc?.viewport ?? null).current;
 
-  if (state.doc === null) {
+  if (state.doc === null || state.doc._deleted) {
     return (
       <div className="fk-editor" role="alert">
         This workflow is not available: it was deleted, or it has not finished loading.

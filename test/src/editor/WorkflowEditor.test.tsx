@@ -497,4 +497,13 @@ describe('WorkflowEditor', () => {
       expect(stored(source).nodes.find((n) => n.id === 'o')!.position).toEqual({ x: 600, y: 0 }),
     );
   });
+
+  it('says so when the workflow is deleted on another device while open', async () => {
+    const source = chainSource();
+    await openEditor(source);
+    act(() => source.applyRemote({ _deleted: true }));
+    expect((await screen.findByRole('alert')).textContent).toMatch(
+      /This workflow is not available: it was deleted/,
+    );
+  });
 });
