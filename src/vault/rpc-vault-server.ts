@@ -11,6 +11,7 @@ import {
   VaultServerError,
   type KeyGrant,
   type ReencryptedSecret,
+  type SecretEvent,
   type SecretEventAction,
   type TenantVaultInfo,
   type VaultMember,
@@ -137,6 +138,27 @@ export function createRpcVaultServer(client: VaultRpcClient): VaultServerPort {
         p_action: action,
         p_workflow_id: workflowId,
       });
+    },
+    async secretHistory(secretId, limit) {
+      const rows = (await client.rpc('vault_secret_history', {
+        p_secret_id: secretId,
+        p_limit: limit,
+      })) as {
+        at: string;
+        action: SecretEvent['action'];
+        actor_id: string | null;
+        actor_email: string | null;
+        workflow_id: string | null;
+        key_version: number | null;
+      }[];
+      return rows.map((row) => ({
+        at: new Date(row.at).toISOString(),
+        action: row.action,
+        actorId: row.actor_id,
+        actorEmail: row.actor_email,
+        workflowId: row.workflow_id,
+        keyVersion: row.key_version,
+      }));
     },
   };
 }

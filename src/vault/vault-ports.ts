@@ -39,6 +39,17 @@ export interface ReencryptedSecret {
 
 export type SecretEventAction = 'used' | 'revealed' | 'rotated';
 
+/** One line of a secret's audit trail. */
+export interface SecretEvent {
+  at: string;
+  action:
+    'created' | 'updated' | 'rotated' | 'rekeyed' | 'used' | 'revealed' | 'deleted' | 'restored';
+  actorId: string | null;
+  actorEmail: string | null;
+  workflowId: string | null;
+  keyVersion: number | null;
+}
+
 export interface VaultServerPort {
   getMyKey(): Promise<StoredUserKey | null>;
   /** `reset` is true when a new key pair replaced another (keys shared with the old one are dropped). */
@@ -69,6 +80,8 @@ export interface VaultServerPort {
     action: SecretEventAction,
     workflowId: string | null,
   ): Promise<void>;
+  /** Newest first; empty for non-admins (the log is admins-only). */
+  secretHistory(secretId: string, limit: number): Promise<SecretEvent[]>;
 }
 
 export interface SecretStorePort {

@@ -31,6 +31,7 @@ import {
   VaultServerError,
   type KeyGrant,
   type ReencryptedSecret,
+  type SecretEvent,
   type SecretStorePort,
   type TenantVaultInfo,
   type VaultMember,
@@ -646,6 +647,15 @@ export class VaultService {
       options.workflowId ?? null,
     );
     return value;
+  }
+
+  /** Who used or changed a secret, when, from which workflow (admins). */
+  async secretHistory(secretId: string, limit = 50): Promise<SecretEvent[]> {
+    this.#touch();
+    const doc = await this.#secrets.get(secretId);
+    if (!doc) throw new VaultError('malformed', `Secret ${secretId} does not exist on this device`);
+    this.#requireAdmin(doc.tenant_id, 'see the history of secrets');
+    return this.#server.secretHistory(secretId, limit);
   }
 
   /** Decrypts a document without logging (tests, previews). */

@@ -602,15 +602,30 @@ returns void
 language sql volatile security invoker set search_path = ''
 as $$ select private.vault_record_secret_event(p_secret_id, p_action, p_workflow_id) $$;
 
+-- A secret's trail, newest first, with who acted (admins only: RLS on the log).
+create function public.vault_secret_history(p_secret_id uuid, p_limit int)
+returns table (at timestamptz, action text, actor_id uuid, actor_email text, workflow_id uuid, key_version int)
+language sql stable security invoker set search_path = ''
+as $$
+  select l.at, l.action, l.actor_id, p.email, l.workflow_id, l.key_version
+  from public.secret_audit_log l
+  left join public.profiles p on p.id = l.actor_id
+  where l.secret_id = p_secret_id
+  order by l.id desc
+  limit least(greatest(coalesce(p_limit, 50), 1), 500)
+$$;
+
 revoke all on function public.vault_get_my_key(),
   public.vault_save_my_key(text, text, text, jsonb), public.vault_open(uuid),
   public.vault_members(uuid), public.vault_pending_members(uuid),
   public.vault_initialize(uuid, text), public.vault_grant_keys(uuid, int, jsonb),
   public.vault_rotate(uuid, int, jsonb, jsonb), public.vault_abandon_key(uuid, int, text),
-  public.vault_record_secret_event(uuid, text, uuid) from public, anon;
+  public.vault_record_secret_event(uuid, text, uuid), public.vault_secret_history(uuid, int)
+  from public, anon;
 grant execute on function public.vault_get_my_key(),
   public.vault_save_my_key(text, text, text, jsonb), public.vault_open(uuid),
   public.vault_members(uuid), public.vault_pending_members(uuid),
   public.vault_initialize(uuid, text), public.vault_grant_keys(uuid, int, jsonb),
   public.vault_rotate(uuid, int, jsonb, jsonb), public.vault_abandon_key(uuid, int, text),
-  public.vault_record_secret_event(uuid, text, uuid) to authenticated, service_role;
+  public.vault_record_secret_event(uuid, text, uuid), public.vault_secret_history(uuid, int)
+  to authenticated, service_role;

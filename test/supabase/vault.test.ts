@@ -431,6 +431,19 @@ describe.each(BACKENDS)('vault schema on %s', (backend) => {
     );
     expect(usage.rows[0]!.usage_count).toBe(1);
     expect(await rowsAs(db, bob, 'select * from public.secret_audit_log')).toEqual([]);
+    const history = await rowsAs<{ action: string; actor_email: string }>(
+      db,
+      alice,
+      'select action, actor_email from public.vault_secret_history($1, 2)',
+      [slack],
+    );
+    expect(history).toEqual([
+      { action: 'deleted', actor_email: 'alice@example.com' },
+      { action: 'used', actor_email: 'bob@example.com' },
+    ]);
+    expect(
+      await rowsAs(db, bob, 'select * from public.vault_secret_history($1, 50)', [slack]),
+    ).toEqual([]);
   });
 
   it('abandons a key only when nobody can share it any more, deleting the unreadable secrets', async () => {

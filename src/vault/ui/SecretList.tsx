@@ -5,6 +5,7 @@
 import { useState } from 'react';
 import type { SecretDoc } from '../../../sync/documents.ts';
 import type { SecretUsage } from '../app-bindings.ts';
+import type { SecretEvent } from '../vault-ports.ts';
 import type { VaultService } from '../vault-service.ts';
 import { SecretForm } from './SecretForm.tsx';
 import { errorMessage } from './use-vault.ts';
@@ -42,6 +43,7 @@ function SecretRow(props: {
   const { vault, secret, usage, canManage } = props;
   const [mode, setMode] = useState<Mode>('view');
   const [revealed, setRevealed] = useState<string | null>(null);
+  const [history, setHistory] = useState<SecretEvent[] | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   async function run(action: () => Promise<void>) {
@@ -80,6 +82,25 @@ function SecretRow(props: {
         <p role="alert" className="error">
           {error}
         </p>
+      )}
+      {history !== null && (
+        <ol className="small" aria-label={`History of ${secret.name}`}>
+          {history.length === 0 && <li>No events recorded.</li>}
+          {history.map((event, index) => {
+            const workflow = event.workflowId
+              ? (workflows.find(([id]) => id === event.workflowId)?.[1] ??
+                `workflow ${event.workflowId.slice(0, 8)}`)
+              : null;
+            return (
+              <li key={index}>
+                {new Date(event.at).toLocaleString()} · {event.actorEmail ?? 'the server'} ·{' '}
+                {event.action}
+                {workflow ? ` · ${workflow}` : ''}
+                {event.keyVersion !== null ? ` · key v${event.keyVersion}` : ''}
+              </li>
+            );
+          })}
+        </ol>
       )}
       {mode === 'edit' && (
         <SecretForm
@@ -160,6 +181,18 @@ function SecretRow(props: {
               onClick={() => setMode('rotate')}
             >
               Rotate
+            </button>
+            <button
+              type="button"
+              aria-label={`History of ${secret.name}`}
+              aria-pressed={history !== null}
+              onClick={() =>
+                history !== null
+                  ? setHistory(null)
+                  : run(async () => setHistory(await vault.secretHistory(secret.id)))
+              }
+            >
+              History
             </button>
             <button
               type="button"

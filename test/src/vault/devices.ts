@@ -13,7 +13,7 @@ import { VaultServerError, type SecretStorePort } from '../../../src/vault/vault
 import { VaultService } from '../../../src/vault/vault-service.ts';
 import type { TestDatabase } from '../../helpers/database.ts';
 
-const TABLE_FUNCTIONS = new Set(['vault_members', 'vault_pending_members']);
+const TABLE_FUNCTIONS = new Set(['vault_members', 'vault_pending_members', 'vault_secret_history']);
 
 export function sqlRpcClient(db: TestDatabase, userId: string): VaultRpcClient {
   return {

@@ -154,6 +154,14 @@ describe('VaultScreen', () => {
       'rotated',
       'revealed',
     ]);
+    fireEvent.click(screen.getByRole('button', { name: 'History of OpenAI' }));
+    const history = await screen.findByRole('list', { name: 'History of OpenAI' });
+    const lines = within(history)
+      .getAllByRole('listitem')
+      .map((item) => item.textContent ?? '');
+    expect(lines).toHaveLength(5);
+    expect(lines[0]).toMatch(/alice@example\.com · revealed · key v1/);
+    expect(lines[4]).toMatch(/alice@example\.com · created · key v1/);
   });
 
   it('locks, refuses a wrong passphrase with a clear message, and unlocks', async () => {
