@@ -252,6 +252,21 @@ describe.each(BACKENDS)('vault schema on %s', (backend) => {
     );
     expect(outsider.message).toMatch(/not a member/);
     expect(await rowsAs(db, eve, 'select * from public.tenant_vault_state')).toHaveLength(0);
+    for (const table of [
+      'vault_user_keys',
+      'tenant_vault_state',
+      'tenant_vault_keys',
+      'secret_audit_log',
+    ]) {
+      const anon = await failureOf(
+        db.as(null, (sql) => sql.query(`select * from public.${table}`)),
+      );
+      expect(anon.message).toMatch(/permission denied/);
+    }
+    const anonRpc = await failureOf(
+      db.as(null, (sql) => sql.query('select public.vault_open($1)', [tenant])),
+    );
+    expect(anonRpc.message).toMatch(/permission denied/);
   });
 
   it('refuses a secret encrypted under another key version than the current one', async () => {
