@@ -48,6 +48,11 @@ export function UpdatePrompt() {
             setBlocked(true);
             return;
           }
+          // workbox-window reloads by itself only when the page was already controlled when it
+          // loaded; after a first visit it does not, so reload here once the new worker controls.
+          navigator.serviceWorker?.addEventListener('controllerchange', () => location.reload(), {
+            once: true,
+          });
           void updateServiceWorker(true);
         }}
       >

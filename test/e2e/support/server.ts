@@ -25,13 +25,19 @@ export interface AppServer {
   dispose(): Promise<void>;
 }
 
-export async function startAppServer(options: { persistent?: boolean } = {}): Promise<AppServer> {
+export async function startAppServer(
+  options: {
+    persistent?: boolean;
+    /** Default dist/ (built on demand). */ staticDir?: string;
+  } = {},
+): Promise<AppServer> {
   await ensureAppBuilt();
+  const staticDir = options.staticDir ?? distDir;
   const dataDir = options.persistent ? await mkdtemp(join(tmpdir(), 'flowkeep-e2e-')) : null;
   let running: Awaited<ReturnType<typeof startLocalServer>> | null = await startLocalServer({
     database: { kind: 'pglite', dataDir },
     port: 0,
-    staticDir: distDir,
+    staticDir,
   });
   const url = running.url.replace(/\/$/, '');
   const port = Number(new URL(url).port);
@@ -58,7 +64,7 @@ export async function startAppServer(options: { persistent?: boolean } = {}): Pr
       running = await startLocalServer({
         database: { kind: 'pglite', dataDir },
         port,
-        staticDir: distDir,
+        staticDir,
       });
     },
     async dispose() {
