@@ -8,6 +8,7 @@ export type VaultErrorCode =
   | 'weak_passphrase'
   | 'secret_tampered'
   | 'key_missing'
+  | 'stale_copy'
   | 'wrapped_key_invalid'
   | 'vault_locked'
   | 'vault_not_set_up'
@@ -61,6 +62,16 @@ export class VaultKeyMissingError extends VaultError {
     );
     this.tenantId = tenantId;
     this.keyVersion = keyVersion;
+  }
+}
+
+export class StaleSecretCopyError extends VaultError {
+  constructor(secretId: string, copyVersion: number, currentVersion: number) {
+    super(
+      'stale_copy',
+      `This device's copy of secret ${secretId} is from before the vault key was rotated (version ${copyVersion}, now ${currentVersion}): ` +
+        'wait for sync to bring the re-encrypted copy, then try again',
+    );
   }
 }
 

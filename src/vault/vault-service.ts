@@ -9,6 +9,7 @@ import { ROLE_RANK, type SecretDoc, type TenantRole } from '../../sync/documents
 import { wipe } from './encoding.ts';
 import {
   SecretTamperedError,
+  StaleSecretCopyError,
   VaultError,
   VaultKeyMissingError,
   VaultNotAllowedError,
@@ -672,6 +673,15 @@ export class VaultService {
         if (!(error instanceof VaultServerError)) throw error;
         this.#keyring.forgetTenant(tenantId);
       }
+    }
+    const currentVersion = this.#tenants.get(tenantId)?.currentVersion ?? null;
+    if (
+      !this.#keyring.hasTenantKey(tenantId, doc.key_version) &&
+      currentVersion !== null &&
+      doc.key_version < currentVersion &&
+      this.#keyring.hasTenantKey(tenantId, currentVersion)
+    ) {
+      throw new StaleSecretCopyError(doc.id, doc.key_version, currentVersion);
     }
     const key = this.#keyring.tenantKey(tenantId, doc.key_version);
     return decryptSecretValue(

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   SecretTamperedError,
+  StaleSecretCopyError,
   VaultKeyMissingError,
   VaultVersionConflictError,
   WrongPassphraseError,
@@ -246,6 +247,13 @@ describe.each(BACKENDS)('vault end to end on %s', (backend) => {
       (await db.sql.query('select 1 from public.tenant_vault_keys where user_id = $1', [ids.carol]))
         .rows,
     ).toEqual([]);
+
+    // A new session of Bob's holding a copy from before the rotation: told to wait for sync.
+    const bobTablet = createDevice(ids.bob!, sqlRpcClient(db, ids.bob!));
+    await bobTablet.vault.unlock(PASSPHRASES.bob);
+    await bobTablet.vault.openTenant(tenant);
+    await expect(bobTablet.vault.decryptDoc(carolOld[0]!)).rejects.toThrow(StaleSecretCopyError);
+    await expect(bobTablet.vault.decryptDoc(carolOld[0]!)).rejects.toThrow(/wait for sync/);
 
     // Bob, who stays, reads the rotated secrets on his existing session.
     await catchUp(db, bob, ids.openai!);
