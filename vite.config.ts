@@ -41,7 +41,8 @@ export default defineConfig({
       workbox: {
         // Every chunk, lazy ones included (editor, supabase-js), so the whole app runs offline.
         globPatterns: ['**/*.{js,css,html,png,svg,ico,webmanifest,wasm}'],
-        globIgnores: ['config.json'],
+        // RxDB's dev-mode and schema validator are only imported by development builds.
+        globIgnores: ['config.json', '**/dev-mode-*.js', '**/validate-ajv-*.js'],
         maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
         navigateFallback: 'index.html',
         navigateFallbackDenylist: [...API_PATHS, /^\/config\.json$/],
