@@ -72,6 +72,8 @@ export class CollectionReplication {
    */
   private readonly pushing = new Map<string, number>();
   private pullDeferred = false;
+  /** The allowed-tenant set the last purge of foreign rows ran for. */
+  private purgedFor: string | null = null;
 
   constructor(private readonly options: CollectionReplicationOptions) {
     const schemaProperties = options.collection.schema.jsonSchema.properties as Record<
@@ -159,7 +161,11 @@ export class CollectionReplication {
     );
 
     const allowed = directory.allowedTenants(name);
-    if (allowed) {
+    // The local scan runs once per change of the allowed set (and once per session), not
+    // once per batch: an initial pull of many batches must stay linear.
+    const signature = allowed ? [...allowed].sort().join(',') : null;
+    if (allowed && signature !== this.purgedFor) {
+      this.purgedFor = signature;
       const pulledIds = new Set(documents.map((doc) => doc.id));
       const orphans = await collection
         .find({ selector: { tenant_id: { $nin: [...allowed] } } })
@@ -245,6 +251,8 @@ export class CollectionReplication {
       );
     }
     if (rejectedDocs.length > 0) {
+      // A refusal may come from lost access: look for foreign rows again on the next pull.
+      this.purgedFor = null;
       await this.options.rejectedChanges.bulkUpsert(rejectedDocs);
       for (const doc of rejectedDocs) this.options.onRejected(doc);
     }

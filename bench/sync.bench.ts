@@ -1,0 +1,237 @@
+/**
+ * Sync (issue 4), through the local server and supabase-js exactly as the app syncs:
+ * - initial pull of 10,000 workflows into a fresh local database (RxDB on Dexie on
+ *   fake-indexeddb), against a raw superuser SELECT of the same rows plus a raw Dexie
+ *   bulkPut into an equally indexed table (same run, same rows);
+ * - HTTP requests needed to push 1,000 edited workflows (every request counted);
+ * - sync_pull latency over HTTP with 1,000,000 rows in the table vs 10,000 (PostgreSQL).
+ */
+import Dexie from 'dexie';
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import WebSocket from 'ws';
+import { median, type Bench, type BenchFigure } from './figures.ts';
+import type { LocalServer } from '../supabase/local/server.ts';
+import type { PullCheckpoint } from '../sync/documents.ts';
+import { openDevice, startTestServer, type TestServer } from '../test/sync/harness.ts';
+
+const INITIAL_ROWS = 10_000;
+const PUSHED_DOCS = 1_000;
+const LARGE_TABLE = 1_000_000;
+const SMALL_TABLE = 10_000;
+const PULL_PAGE = 500;
+
+function progress(message: string): void {
+  process.stderr.write(`  [sync bench] ${new Date().toISOString().slice(11, 19)} ${message}\n`);
+}
+
+/** Inserts `count` workflows (3 nodes, 2 edges each) into a tenant, as superuser, in one statement. */
+async function seedWorkflows(server: LocalServer, tenantId: string, count: number): Promise<void> {
+  if (!/^[0-9a-f-]{36}$/.test(tenantId)) throw new Error(`not a tenant id: ${tenantId}`);
+  // One session for the claims and the insert: the stamping trigger reads auth.uid().
+  await server.sql.exec(`
+    begin;
+    select set_config('request.jwt.claims', '{}', true);
+    insert into public.workflows (id, tenant_id, name, description, nodes, edges, settings)
+    select gen_random_uuid(), '${tenantId}', 'Workflow ' || i, 'Seeded for the sync benchmark',
+           jsonb_build_array(
+             jsonb_build_object('id', 'n1', 'type', 'trigger', 'position', jsonb_build_object('x', 0, 'y', 0), 'data', jsonb_build_object('label', 'Start')),
+             jsonb_build_object('id', 'n2', 'type', 'llm', 'position', jsonb_build_object('x', 200, 'y', 0), 'data', jsonb_build_object('prompt', 'Summarise ' || i, 'model', 'gpt-4o-mini')),
+             jsonb_build_object('id', 'n3', 'type', 'output', 'position', jsonb_build_object('x', 400, 'y', 0), 'data', jsonb_build_object()))
+           , '[{"id":"e1","source":"n1","target":"n2"},{"id":"e2","source":"n2","target":"n3"}]'::jsonb,
+           '{}'::jsonb
+    from generate_series(1, ${count}) as i;
+    commit;`);
+}
+
+function countingClient(server: TestServer): { client: SupabaseClient; requests: string[] } {
+  const requests: string[] = [];
+  const client = createClient(server.url, server.anonKey, {
+    auth: { persistSession: false, autoRefreshToken: false },
+    realtime: { transport: WebSocket as never },
+    global: {
+      fetch: (input, init) => {
+        const url =
+          typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+        requests.push(new URL(url).pathname);
+        return fetch(input, init);
+      },
+    },
+  });
+  return { client, requests };
+}
+
+async function signedInCountingClient(server: TestServer, email: string, password: string) {
+  const counted = countingClient(server);
+  const { error } = await counted.client.auth.signInWithPassword({ email, password });
+  if (error) throw new Error(`sign-in failed: ${error.message}`);
+  counted.requests.length = 0;
+  return counted;
+}
+
+async function initialPullFigures(server: TestServer): Promise<BenchFigure[]> {
+  const user = await server.signUp();
+  await seedWorkflows(server, user.tenantId, INITIAL_ROWS);
+
+  // Baseline: a raw SELECT of the same rows and a raw Dexie bulkPut, indexed like the schema.
+  const baselineStarted = performance.now();
+  const { rows } = await server.sql.query<{ row: Record<string, unknown> }>(
+    'select to_jsonb(w) as row from public.workflows w where tenant_id = $1',
+    [user.tenantId],
+  );
+  const dexie = new Dexie('baseline', { indexedDB: new IDBFactory(), IDBKeyRange });
+  dexie.version(1).stores({ workflows: 'id, [tenant_id+updated_at]' });
+  await dexie.table('workflows').bulkPut(rows.map((r) => r.row));
+  const baselineMs = performance.now() - baselineStarted;
+  dexie.close();
+
+  progress(`baseline ${Math.round(baselineMs)} ms; initial pull...`);
+  const started = performance.now();
+  const device = await openDevice(user.client, user.id, { sync: { live: false } });
+  await device.engine.syncNow();
+  const syncedMs = performance.now() - started;
+  const count = await device.database.workflows!.count().exec();
+  await device.close();
+  if (count !== INITIAL_ROWS)
+    throw new Error(`initial pull stored ${count} of ${INITIAL_ROWS} rows`);
+
+  return [
+    {
+      name: `initial pull of ${INITIAL_ROWS.toLocaleString('en')} workflows (HTTP + RxDB/Dexie, fake-indexeddb)`,
+      value: syncedMs,
+      unit: 'ms',
+      baseline: { name: 'raw SELECT + raw Dexie bulkPut', value: baselineMs },
+      goal: 'ratio <= 1.5',
+      note: 'includes opening the local database',
+    },
+  ];
+}
+
+async function pushRequestFigures(server: TestServer): Promise<BenchFigure[]> {
+  const user = await server.signUp();
+  await seedWorkflows(server, user.tenantId, PUSHED_DOCS);
+  const { client, requests } = await signedInCountingClient(server, user.email, user.password);
+  progress('push of 1,000 edits...');
+  const device = await openDevice(client, user.id, {
+    sync: { live: false, pollIntervalMs: 3_600_000, fallbackPollIntervalMs: 3_600_000 },
+  });
+  await device.engine.syncNow();
+  const docs = await device.database.workflows!.find().exec();
+  requests.length = 0;
+  const started = performance.now();
+  await device.database.workflows!.bulkUpsert(
+    docs.map((doc) => ({ ...doc.toMutableJSON(), description: 'edited offline' })),
+  );
+  await device.engine.syncNow();
+  const ms = performance.now() - started;
+  const pushes = requests.filter((path) => path.endsWith('/rpc/sync_push')).length;
+  const { rows } = await server.sql.query<{ n: number }>(
+    `select count(*)::int as n from public.workflows where tenant_id = $1 and description = 'edited offline'`,
+    [user.tenantId],
+  );
+  await device.close();
+  if (rows[0]?.n !== PUSHED_DOCS) throw new Error(`only ${rows[0]?.n} edits reached the server`);
+  return [
+    {
+      name: `HTTP requests to push ${PUSHED_DOCS.toLocaleString('en')} edited workflows`,
+      value: requests.length,
+      unit: 'requests',
+      goal: '<= 10',
+      note: `${pushes} sync_push; the rest pull the new versions back and refresh memberships (${Math.round(ms)} ms in all)`,
+    },
+  ];
+}
+
+async function pullLatency(
+  client: SupabaseClient,
+  checkpoint: PullCheckpoint | null,
+): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < 15; i++) {
+    const started = performance.now();
+    const { error } = await client.rpc('sync_pull', {
+      p_collection: 'workflows',
+      p_checkpoint: checkpoint,
+      p_limit: PULL_PAGE,
+    });
+    if (error) throw new Error(`sync_pull failed: ${error.message}`);
+    times.push(performance.now() - started);
+  }
+  return median(times.slice(3));
+}
+
+/** The checkpoint of the row at `fraction` of the user's rows in pull order. */
+async function checkpointAt(
+  server: LocalServer,
+  tenantId: string,
+  fraction: number,
+): Promise<PullCheckpoint> {
+  const { rows } = await server.sql.query<PullCheckpoint>(
+    `select _txid::text as txid, id::text as id from public.workflows where tenant_id = $1
+      order by _txid, id offset (select (count(*) * $2)::int from public.workflows where tenant_id = $1) limit 1`,
+    [tenantId, fraction],
+  );
+  return rows[0]!;
+}
+
+async function tableSizeFigures(): Promise<BenchFigure[]> {
+  const server = await startTestServer('postgres');
+  try {
+    const small = await server.signUp();
+    await seedWorkflows(server, small.tenantId, SMALL_TABLE);
+    await server.sql.exec('analyze public.workflows');
+    const smallFresh = await pullLatency(small.client, null);
+    const smallMid = await pullLatency(
+      small.client,
+      await checkpointAt(server, small.tenantId, 0.5),
+    );
+
+    // Grow the same table to 1,000,000 rows: the user's own and another tenant's.
+    progress('growing the table to 1,000,000 rows...');
+    const other = await server.signUp();
+    await seedWorkflows(server, small.tenantId, (LARGE_TABLE - SMALL_TABLE) / 2);
+    await seedWorkflows(server, other.tenantId, (LARGE_TABLE - SMALL_TABLE) / 2);
+    await server.sql.exec('analyze public.workflows');
+    const largeFresh = await pullLatency(small.client, null);
+    const largeMid = await pullLatency(
+      small.client,
+      await checkpointAt(server, small.tenantId, 0.5),
+    );
+    return [
+      {
+        name: `sync_pull of ${PULL_PAGE} rows from the start, 1,000,000-row table`,
+        value: largeFresh,
+        unit: 'ms',
+        baseline: { name: '10,000-row table', value: smallFresh },
+        goal: 'ratio <= 1.2',
+        note: 'PostgreSQL, HTTP via supabase-js, median of 12',
+      },
+      {
+        name: `sync_pull of ${PULL_PAGE} rows from a mid-table checkpoint, 1,000,000-row table`,
+        value: largeMid,
+        unit: 'ms',
+        baseline: { name: '10,000-row table', value: smallMid },
+        goal: 'ratio <= 1.2',
+      },
+    ];
+  } finally {
+    await server.stop();
+  }
+}
+
+export const bench: Bench = {
+  id: 'sync',
+  title: 'Sync: initial pull, push batching, pull latency vs table size',
+  async run() {
+    const figures: BenchFigure[] = [];
+    const server = await startTestServer('postgres');
+    try {
+      figures.push(...(await initialPullFigures(server)));
+      figures.push(...(await pushRequestFigures(server)));
+    } finally {
+      await server.stop();
+    }
+    figures.push(...(await tableSizeFigures()));
+    return figures;
+  },
+};
