@@ -192,3 +192,40 @@ export function ResetVaultForm(props: {
     </form>
   );
 }
+
+/** Same key pair, new passphrase: nothing shared with the user changes. */
+export function ChangePassphraseForm(props: { vault: VaultService; onDone: () => void }) {
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [repeat, setRepeat] = useState('');
+  const { busy, error, submit } = useSubmit(async () => {
+    if (next !== repeat) throw new Error('The two new passphrases differ: type the same one twice');
+    await props.vault.changePassphrase(current, next);
+    props.onDone();
+  });
+  return (
+    <form className="card stack" aria-label="Change your vault passphrase" onSubmit={submit}>
+      <PassphraseField
+        label="Current vault passphrase"
+        value={current}
+        onChange={setCurrent}
+        autoFocus
+      />
+      <PassphraseField label="New vault passphrase" value={next} onChange={setNext} />
+      <PassphraseField label="Repeat the new passphrase" value={repeat} onChange={setRepeat} />
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      <div className="actions">
+        <button type="submit" className="primary" disabled={busy}>
+          Change passphrase
+        </button>
+        <button type="button" onClick={props.onDone}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

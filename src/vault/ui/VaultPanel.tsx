@@ -8,6 +8,7 @@ import type { TenantRole } from '../../../sync/documents.ts';
 import type { VaultBindings } from '../app-bindings.ts';
 import type { TenantVaultStatus } from '../vault-service.ts';
 import {
+  ChangePassphraseForm,
   ResetVaultForm,
   SetUpVaultForm,
   UnlockVaultForm,
@@ -75,6 +76,7 @@ function UnlockedVault(props: VaultPanelProps) {
   const [tenant, setTenant] = useState<TenantVaultStatus | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [changingPassphrase, setChangingPassphrase] = useState(false);
   const secrets = useWatched(bindings.secrets.watch, tenantId);
   const usage = useWatched(bindings.workflowUsage.watch, tenantId) ?? [];
   const canManage = role === 'owner' || role === 'admin';
@@ -119,6 +121,13 @@ function UnlockedVault(props: VaultPanelProps) {
         <button type="button" onClick={() => vault.lock()}>
           Lock vault
         </button>
+        <button
+          type="button"
+          aria-pressed={changingPassphrase}
+          onClick={() => setChangingPassphrase((v) => !v)}
+        >
+          Change passphrase
+        </button>
         {canManage && tenant?.access === 'ready' && (
           <button
             type="button"
@@ -136,6 +145,14 @@ function UnlockedVault(props: VaultPanelProps) {
           </button>
         )}
       </div>
+      {changingPassphrase && (
+        <ChangePassphraseForm
+          vault={vault}
+          onDone={() => {
+            setChangingPassphrase(false);
+          }}
+        />
+      )}
       {notice && (
         <p role="status" className="notice">
           {notice}

@@ -269,4 +269,46 @@ describe('VaultScreen', () => {
       'sk-screen-rotated-value',
     );
   });
+  it('changes the passphrase, refusing a wrong current one, and keeps every secret readable', async () => {
+    render(
+      <VaultScreen
+        tenantId={tenant}
+        role="owner"
+        userId={alice.userId}
+        bindings={bindingsFor(alice)}
+      />,
+    );
+    fireEvent.click(await screen.findByRole('button', { name: 'Change passphrase' }));
+    const change = screen.getByRole('form', { name: 'Change your vault passphrase' });
+    type('Current vault passphrase', 'not the current one', change);
+    type('New vault passphrase', 'alice second passphrase 5', change);
+    type('Repeat the new passphrase', 'alice second passphrase 5', change);
+    fireEvent.click(within(change).getByRole('button', { name: 'Change passphrase' }));
+    expect((await within(change).findByRole('alert', {}, { timeout: 10_000 })).textContent).toBe(
+      'Wrong vault passphrase: nothing was changed',
+    );
+    type('Current vault passphrase', ALICE_PASSPHRASE, change);
+    fireEvent.click(within(change).getByRole('button', { name: 'Change passphrase' }));
+    await waitFor(
+      () => expect(screen.queryByRole('form', { name: 'Change your vault passphrase' })).toBeNull(),
+      {
+        timeout: 10_000,
+      },
+    );
+
+    fireEvent.click(screen.getByRole('button', { name: 'Lock vault' }));
+    const unlock = await screen.findByRole('form', { name: 'Unlock your vault' });
+    type('Vault passphrase', ALICE_PASSPHRASE, unlock);
+    fireEvent.click(within(unlock).getByRole('button', { name: 'Unlock vault' }));
+    expect((await within(unlock).findByRole('alert', {}, { timeout: 10_000 })).textContent).toBe(
+      'Wrong vault passphrase: nothing was changed',
+    );
+    type('Vault passphrase', 'alice second passphrase 5', unlock);
+    fireEvent.click(within(unlock).getByRole('button', { name: 'Unlock vault' }));
+    const row = await screen.findByRole('listitem', { name: 'OpenAI' }, { timeout: 10_000 });
+    fireEvent.click(within(row).getByRole('button', { name: 'Reveal OpenAI' }));
+    expect((await screen.findByLabelText('Value of OpenAI')).textContent).toContain(
+      'sk-screen-rotated-value',
+    );
+  });
 });
