@@ -101,18 +101,10 @@ describe('organizations', () => {
       ),
     );
 
-    // Alice promotes Bob: his device learns it at its next sync (here: when he reopens the app).
+    // Alice promotes Bob: his open app learns it live (change channel) and lets him create.
     await members.refresh();
     expect(await members.emails()).toEqual([aliceEmail, bobEmail].sort());
     await members.setRole(bobEmail, 'member');
-    await waitForRows(
-      server,
-      `select role from public.tenant_members where user_id = (select id from auth.users where email = $1) and role <> 'owner'`,
-      [{ role: 'member' }],
-      10_000,
-      [bobEmail],
-    );
-    await bobPage.reload();
     await bob.shell.waitForOrganization('Acme Labs (member)');
     await bob.createButton.and(bobPage.locator(':enabled')).waitFor();
     await bob.create('Bob’s flow');
@@ -150,5 +142,30 @@ describe('organizations', () => {
     await members.refresh();
     expect(await members.emails()).toEqual([aliceEmail]);
     await bobDevice.close();
+  });
+
+  it('removes a member: their open app loses the organization and its workflows at once', async () => {
+    const carolEmail = uniqueEmail('carol');
+    const members = new MembersPage(alicePage);
+    await alice.shell.switchTo('Acme Labs');
+    await members.open();
+    const link = await members.invite(carolEmail, 'member');
+    const carolDevice = await newDevice(browser, server.url);
+    const carolPage = await carolDevice.newPage();
+    const invite = new InvitePage(carolPage);
+    await invite.open(link);
+    await invite.signUpHere(carolEmail, TEST_PASSWORD);
+    await invite.accept();
+    const carol = new WorkflowListPage(carolPage);
+    await carol.waitForWorkflow('Acme flow');
+
+    await members.refresh();
+    await members.remove(carolEmail);
+    await carol.shell.orgSwitcher
+      .locator('option', { hasText: 'Acme Labs' })
+      .waitFor({ state: 'detached' });
+    expect(await carol.shell.currentOrganization()).toBe(`${carolEmail}'s Organization (owner)`);
+    expect(await carol.names()).toEqual([]);
+    await carolDevice.close();
   });
 });
