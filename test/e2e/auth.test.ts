@@ -22,7 +22,8 @@ afterAll(async () => {
   await server?.dispose();
 });
 
-describe('signing in and out', () => {
+// A real browser against a real server: generous on a loaded 2-core machine.
+describe('signing in and out', { timeout: 180_000 }, () => {
   it('refuses a wrong password, signs out, and signs back in to the same data', async () => {
     const email = uniqueEmail('auth');
     const context = await newDevice(browser, server.url);

@@ -24,7 +24,8 @@ afterAll(async () => {
   await server?.dispose();
 });
 
-describe('offline', () => {
+// A real browser against a real server: generous on a loaded 2-core machine.
+describe('offline', { timeout: 180_000 }, () => {
   it('reloads with no network and no server, stays editable, and syncs when back', async () => {
     const context = await newDevice(browser, server.url);
     const page = await context.newPage();
@@ -69,7 +70,7 @@ describe('offline', () => {
         { name: 'Renamed offline', _deleted: false },
         { name: 'Written offline', _deleted: false },
       ],
-      20_000,
+      45_000,
     );
     await list.shell.waitUntilSynced();
     await context.close();

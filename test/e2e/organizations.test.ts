@@ -38,7 +38,8 @@ afterAll(async () => {
   await server?.dispose();
 });
 
-describe('organizations', () => {
+// A real browser against a real server: generous on a loaded 2-core machine.
+describe('organizations', { timeout: 180_000 }, () => {
   it('keeps each organization’s workflows under it, switching offline and remembering the choice', async () => {
     expect(await alice.shell.currentOrganization()).toBe(`${personal} (owner)`);
     await alice.create('Personal flow');
@@ -69,7 +70,7 @@ describe('organizations', () => {
         { tenant: 'Acme Labs', name: 'Acme flow' },
         { tenant: personal, name: 'Personal flow' },
       ],
-      10_000,
+      30_000,
       [personal],
     );
   });
@@ -118,7 +119,7 @@ describe('organizations', () => {
     await members.open();
     await members.setRole(bobEmail, 'viewer');
     await bobDevice.setOffline(false);
-    await bob.waitForWorkflow('Bob’s flow', 20_000);
+    await bob.waitForWorkflow('Bob’s flow', 45_000);
     const rejected = new RejectedChangesPage(bobPage);
     await rejected.open();
     await rejected.list.waitFor();

@@ -37,7 +37,8 @@ function pngSize(bytes: Buffer): { width: number; height: number } {
   return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
 }
 
-describe('the installable PWA', () => {
+// A real browser against a real server: generous on a loaded 2-core machine.
+describe('the installable PWA', { timeout: 180_000 }, () => {
   it('serves a manifest with name, start_url, standalone display, theme colour and valid icons', async () => {
     const context = await newDevice(browser, server.url);
     const page = await context.newPage();
@@ -79,7 +80,7 @@ describe('the installable PWA', () => {
     const page = context.pages()[0] ?? (await context.newPage());
     await new SignInPage(page).open();
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, {
-      timeout: 20_000,
+      timeout: 45_000,
     });
     const scriptUrl = await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL);
     expect(scriptUrl).toBe(`${server.url}/sw.js`);

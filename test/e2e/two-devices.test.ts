@@ -34,7 +34,8 @@ afterAll(async () => {
   await server?.dispose();
 });
 
-describe('two devices of one user', () => {
+// A real browser against a real server: generous on a loaded 2-core machine.
+describe('two devices of one user', { timeout: 180_000 }, () => {
   it('shows a workflow created on one device on the other within 2 seconds', async () => {
     // The issue's requirement, counted from the moment the laptop's list shows the new row.
     await onLaptop.create('Made on the laptop');
@@ -75,7 +76,7 @@ describe('two devices of one user', () => {
       server,
       `select name from public.workflows where not _deleted order by name`,
       expected.map((name) => ({ name })),
-      20_000,
+      45_000,
     );
     for (const device of [onLaptop, onPhone]) {
       await device.waitForNoWorkflow('Made on the laptop');

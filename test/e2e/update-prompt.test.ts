@@ -31,7 +31,8 @@ afterAll(async () => {
   await rm(releaseDir, { recursive: true, force: true });
 });
 
-describe('updating the installed app', () => {
+// A real browser against a real server: generous on a loaded 2-core machine.
+describe('updating the installed app', { timeout: 180_000 }, () => {
   it('waits for the user, and never reloads over a half-typed name', async () => {
     const context = await newDevice(browser, server.url);
     const page = await context.newPage();

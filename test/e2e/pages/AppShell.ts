@@ -29,7 +29,7 @@ export class AppShell {
     await this.orgSwitcher.selectOption({ label });
   }
 
-  async waitForOrganization(name: string, timeout = 15_000): Promise<void> {
+  async waitForOrganization(name: string, timeout = 30_000): Promise<void> {
     await this.orgSwitcher
       .locator('option', { hasText: name })
       .first()
@@ -41,7 +41,7 @@ export class AppShell {
   }
 
   /** Waits until the sync status says it is up to date. */
-  async waitUntilSynced(timeout = 15_000): Promise<void> {
+  async waitUntilSynced(timeout = 30_000): Promise<void> {
     await this.page
       .getByRole('status', { name: 'Sync status' })
       .filter({ hasText: 'Up to date' })

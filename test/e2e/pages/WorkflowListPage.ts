@@ -23,7 +23,7 @@ export class WorkflowListPage {
   }
 
   /** The list (or its empty state) is on screen: the local database answered. */
-  async waitUntilShown(timeout = 20_000): Promise<void> {
+  async waitUntilShown(timeout = 45_000): Promise<void> {
     await this.heading.waitFor({ timeout });
     await this.page.locator('.workflow-list, .empty').first().waitFor({ timeout });
   }
@@ -45,11 +45,11 @@ export class WorkflowListPage {
       .sort();
   }
 
-  async waitForWorkflow(name: string, timeout = 15_000): Promise<void> {
+  async waitForWorkflow(name: string, timeout = 30_000): Promise<void> {
     await this.row(name).waitFor({ timeout });
   }
 
-  async waitForNoWorkflow(name: string, timeout = 15_000): Promise<void> {
+  async waitForNoWorkflow(name: string, timeout = 30_000): Promise<void> {
     await this.row(name).waitFor({ state: 'detached', timeout });
   }
 

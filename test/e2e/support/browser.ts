@@ -27,7 +27,7 @@ export async function newDevice(browser: Browser, baseURL: string): Promise<Brow
     viewport: { width: 1280, height: 800 },
     serviceWorkers: 'allow',
   });
-  context.setDefaultTimeout(15_000);
+  context.setDefaultTimeout(30_000);
   return context;
 }
 
@@ -51,7 +51,7 @@ export async function launchPersistentDevice(
     locale: 'en-US',
     viewport: { width: 1280, height: 800 },
   });
-  context.setDefaultTimeout(15_000);
+  context.setDefaultTimeout(30_000);
   return {
     context,
     async close() {

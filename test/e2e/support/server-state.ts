@@ -6,7 +6,7 @@ export async function waitForRows(
   server: AppServer,
   sql: string,
   expected: Array<Record<string, unknown>>,
-  timeoutMs = 10_000,
+  timeoutMs = 30_000,
   params: unknown[] = [],
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
