@@ -409,10 +409,21 @@ declare
   v_new int;
   v_missing uuid;
   v_result jsonb;
+  v_ids uuid[];
+  v_ciphertexts text[];
+  v_ivs text[];
 begin
   perform private.require_role(p_tenant_id, 'admin');
   if p_secrets is null or jsonb_typeof(p_secrets) <> 'array' then
     raise exception 'p_secrets must be a JSON array of {id, ciphertext, iv}' using errcode = '22023';
+  end if;
+  -- Unpacked once into arrays, so both checks and the update below are joins, not scans per row.
+  select coalesce(array_agg((e ->> 'id')::uuid), '{}'), coalesce(array_agg(e ->> 'ciphertext'), '{}'),
+         coalesce(array_agg(e ->> 'iv'), '{}')
+    into v_ids, v_ciphertexts, v_ivs
+  from jsonb_array_elements(p_secrets) e;
+  if array_position(v_ids, null) is not null then
+    raise exception 'Every re-encrypted secret needs an id: nothing was changed' using errcode = '22023';
   end if;
   select s.current_version into v_current from public.tenant_vault_state s
   where s.tenant_id = p_tenant_id for update;
@@ -425,7 +436,7 @@ begin
 
   select s.id into v_missing from public.secrets s
   where s.tenant_id = p_tenant_id and not s._deleted
-    and not exists (select 1 from jsonb_array_elements(p_secrets) e where (e ->> 'id')::uuid = s.id)
+    and s.id not in (select unnest(v_ids))
   limit 1;
   if v_missing is not null then
     raise exception 'Secret % was not re-encrypted (added meanwhile?): nothing was changed', v_missing
@@ -445,9 +456,9 @@ begin
 
   perform set_config('flowkeep.vault_rekey', 'on', true);
   update public.secrets s
-  set ciphertext = e ->> 'ciphertext', iv = e ->> 'iv', key_version = v_new
-  from jsonb_array_elements(p_secrets) e
-  where s.tenant_id = p_tenant_id and s.id = (e ->> 'id')::uuid and not s._deleted;
+  set ciphertext = u.ciphertext, iv = u.iv, key_version = v_new
+  from unnest(v_ids, v_ciphertexts, v_ivs) as u(id, ciphertext, iv)
+  where s.tenant_id = p_tenant_id and s.id = u.id and not s._deleted;
   perform set_config('flowkeep.vault_rekey', 'off', true);
 
   delete from public.tenant_vault_keys k where k.tenant_id = p_tenant_id and k.key_version < v_new;
