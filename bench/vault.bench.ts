@@ -4,7 +4,11 @@
  * Baselines in the same run: the bare KDF for unlock, bare AES-GCM (no AAD, no encoding)
  * for throughput.
  */
+import { randomUUID } from 'node:crypto';
+import { PGlite } from '@electric-sql/pglite';
 import { median, type Bench, type BenchFigure } from './figures.ts';
+import { migrate } from '../supabase/local/migrate.ts';
+import { sqlClientFromPglite, type SqlClient } from '../supabase/local/sql-client.ts';
 import { bytesToBase64, randomBytes } from '../src/vault/encoding.ts';
 import {
   DEFAULT_KDF_ITERATIONS,
@@ -42,6 +46,88 @@ async function throughput(count: number, run: (i: number) => Promise<unknown>): 
     rates.push(count / ((performance.now() - started) / 1000));
   }
   return median(rates);
+}
+
+/**
+ * The server side of a rotation on PGlite: `vault_rotate` of `count` secrets in one
+ * transaction as an admin (RLS, triggers, audit), against a plain UPDATE of the same rows.
+ */
+async function serverRotation(count: number): Promise<{ rotate: number; plainUpdate: number }> {
+  const db = await PGlite.create();
+  try {
+    const sql = sqlClientFromPglite(db);
+    await migrate(sql);
+    const userId = randomUUID();
+    await sql.query('insert into auth.users (id, email) values ($1, $2)', [
+      userId,
+      'bench@example.com',
+    ]);
+    const { rows } = await sql.query<{ tenant_id: string }>(
+      'select tenant_id from public.tenant_members where user_id = $1',
+      [userId],
+    );
+    const tenantId = rows[0]!.tenant_id;
+    const ids = Array.from({ length: count }, () => randomUUID());
+    await sql.query(
+      `insert into public.secrets (id, tenant_id, name, ciphertext, iv, key_version)
+       select id, $2, 'secret ' || n, 'AAAA', 'AAAAAAAAAAAAAAAA', 1 from unnest($1::uuid[]) with ordinality t(id, n)`,
+      [ids, tenantId],
+    );
+    const asUser = async (run: (sql: SqlClient) => Promise<unknown>) => {
+      await sql.exec('begin');
+      await sql.exec('set local role authenticated');
+      await sql.query("select set_config('request.jwt.claims', $1, true)", [
+        JSON.stringify({ sub: userId, role: 'authenticated' }),
+      ]);
+      await run(sql);
+      await sql.exec('commit');
+    };
+    const publicKey = bytesToBase64(randomBytes(65));
+    await asUser((s) =>
+      s.query('select public.vault_save_my_key($1, $2, $3, $4)', [
+        publicKey,
+        bytesToBase64(randomBytes(150)),
+        bytesToBase64(randomBytes(12)),
+        JSON.stringify(newKdfParams()),
+      ]),
+    );
+    await asUser((s) => s.query('select public.vault_initialize($1, $2)', [tenantId, '{}']));
+    const ciphertexts = ids.map(() => bytesToBase64(randomBytes(80)));
+    const ivs = ids.map(() => bytesToBase64(randomBytes(12)));
+    const batch = JSON.stringify(
+      ids.map((id, i) => ({ id, ciphertext: ciphertexts[i], iv: ivs[i] })),
+    );
+    const grants = JSON.stringify([{ user_id: userId, public_key: publicKey, wrapped_key: '{}' }]);
+    let version = 1;
+    const rotate = median(
+      await time(
+        () =>
+          asUser((s) =>
+            s.query('select public.vault_rotate($1, $2, $3, $4)', [
+              tenantId,
+              version++,
+              grants,
+              batch,
+            ]),
+          ),
+        3,
+      ),
+    );
+    const plainUpdate = median(
+      await time(
+        () =>
+          sql.query(
+            `update public.secrets s set ciphertext = u.c, iv = u.iv
+             from unnest($1::uuid[], $2::text[], $3::text[]) u(id, c, iv) where s.id = u.id`,
+            [ids, ciphertexts, ivs],
+          ),
+        3,
+      ),
+    );
+    return { rotate, plainUpdate };
+  } finally {
+    await db.close();
+  }
 }
 
 export const bench: Bench = {
@@ -119,6 +205,8 @@ export const bench: Bench = {
       }, 3),
     );
 
+    const server = await serverRotation(2000);
+
     return [
       {
         name: `unlock (PBKDF2-SHA256 ${DEFAULT_KDF_ITERATIONS.toLocaleString('en')} iterations + private key unwrap)`,
@@ -149,6 +237,12 @@ export const bench: Bench = {
         name: 'rotate the tenant key: re-encrypt 1,000 secrets and wrap for 10 members (client side)',
         value: rotation,
         unit: 'ms',
+      },
+      {
+        name: 'rotate on the server: vault_rotate of 2,000 secrets in one transaction (PGlite)',
+        value: server.rotate,
+        unit: 'ms',
+        baseline: { name: 'a plain UPDATE of the same 2,000 rows', value: server.plainUpdate },
       },
     ];
   },
