@@ -120,6 +120,10 @@ describe('organizations', { timeout: 180_000 }, () => {
     await members.setRole(bobEmail, 'viewer');
     await bobDevice.setOffline(false);
     await bob.waitForWorkflow('Bob’s flow', 45_000);
+    await bobPage
+      .getByRole('alert')
+      .filter({ hasText: 'Change undone: Renamed while demoted.' })
+      .waitFor();
     const rejected = new RejectedChangesPage(bobPage);
     await rejected.open();
     await rejected.list.waitFor();

@@ -19,6 +19,8 @@ export interface WorkflowSummary {
   name: string;
   description: string;
   nodeCount: number;
+  /** Values that lost a same-field sync conflict and are kept for the user to review. */
+  conflictCount: number;
   updatedAt: string;
 }
 

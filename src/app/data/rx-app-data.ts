@@ -216,6 +216,7 @@ function toSummary(doc: StoredWorkflow): WorkflowSummary {
     name: doc.name,
     description: doc.description,
     nodeCount: doc.nodes.length,
+    conflictCount: doc.conflicts.length,
     updatedAt: doc.updated_at,
   };
 }

@@ -6,6 +6,7 @@ import { signOut } from '../auth/auth-commands.ts';
 import { Link, useLocation } from '../router.tsx';
 import { OrgSwitcher } from './OrgSwitcher.tsx';
 import { SyncStatus } from './SyncStatus.tsx';
+import { RejectionToast } from './RejectionToast.tsx';
 
 export function AppShell(props: {
   userId: string;
@@ -59,6 +60,7 @@ export function AppShell(props: {
         </div>
       </header>
       <main className="content">{props.children}</main>
+      <RejectionToast />
     </div>
   );
 }

@@ -141,6 +141,13 @@ function WorkflowRow(props: { workflow: WorkflowSummary; readOnly: boolean }) {
           <span className="muted small">
             {workflow.nodeCount} node{workflow.nodeCount === 1 ? '' : 's'} · edited{' '}
             {editedAt.format(new Date(workflow.updatedAt))}
+            {workflow.conflictCount > 0 && (
+              <span className="conflict-note">
+                {' · '}
+                {workflow.conflictCount} conflicting edit{workflow.conflictCount === 1 ? '' : 's'}{' '}
+                kept
+              </span>
+            )}
           </span>
           {!readOnly && (
             <span className="row-actions">

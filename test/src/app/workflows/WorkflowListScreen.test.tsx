@@ -81,4 +81,18 @@ describe('WorkflowListScreen', () => {
       expect(screen.getByRole('listitem', { name: 'Arrived by sync' })).toBeTruthy(),
     );
   });
+
+  it('points out a workflow that kept the losing side of a sync conflict', async () => {
+    data = await openLocalAppData();
+    const id = await data.createWorkflow(acme.id, 'Contested');
+    renderList(data, acme);
+    await screen.findByRole('listitem', { name: 'Contested' });
+    expect(screen.queryByText(/conflicting edit/)).toBeNull();
+    await data.updateWorkflow(id, () => ({
+      conflicts: [
+        { path: 'name', value: 'Mine', winner: 'Contested', at: new Date().toISOString() },
+      ],
+    }));
+    await screen.findByText(/^· 1 conflicting edit kept$/);
+  });
 });
