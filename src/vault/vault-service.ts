@@ -269,7 +269,8 @@ export class VaultService {
    * who lack it. Call after unlocking, on switching tenant, and now and then (e.g. each minute).
    */
   async openTenant(tenantId: string): Promise<TenantVaultStatus> {
-    this.#touch();
+    // Not user activity (the screen and background maintenance call it): the idle lock runs on.
+    this.#keyring.user();
     const status: TenantVaultStatus = {
       tenantId,
       role: null,
@@ -305,7 +306,7 @@ export class VaultService {
     if (isAdmin && status.access === 'ready') {
       if (info.rotationNeededSince !== null) {
         try {
-          status.rotatedTo = await this.rotateTenantKey(tenantId);
+          status.rotatedTo = await this.#rotate(tenantId);
         } catch (error) {
           // Another admin rotated first: theirs counts, ours changed nothing.
           if (!(error instanceof VaultVersionConflictError)) throw error;
@@ -313,7 +314,12 @@ export class VaultService {
         info = await this.#refreshTenant(tenantId);
         status.currentVersion = info.currentVersion;
       }
-      status.grantedTo = await this.grantPendingMembers(tenantId);
+      try {
+        status.grantedTo = await this.#grantPending(tenantId);
+      } catch (error) {
+        // The key moved while we wrapped it: the next opening shares the new one.
+        if (!(error instanceof VaultServerError && error.sqlState === '40001')) throw error;
+      }
     } else if (isAdmin && status.access === 'waiting_for_key') {
       const members = await this.#server.listMembers(tenantId);
       if (!members.some((m) => m.hasCurrentKey)) status.access = 'key_lost';
@@ -398,6 +404,10 @@ export class VaultService {
   /** Shares the current tenant key with every member who may use secrets and lacks it. */
   async grantPendingMembers(tenantId: string): Promise<string[]> {
     this.#touch();
+    return this.#grantPending(tenantId);
+  }
+
+  async #grantPending(tenantId: string): Promise<string[]> {
     const info = this.#requireAdmin(tenantId, 'share the vault key');
     const pending = (await this.#server.listPendingMembers(tenantId)).filter(
       (m): m is VaultMember & { publicKey: string } =>
@@ -432,6 +442,10 @@ export class VaultService {
    */
   async rotateTenantKey(tenantId: string): Promise<number> {
     this.#touch();
+    return this.#rotate(tenantId);
+  }
+
+  async #rotate(tenantId: string): Promise<number> {
     this.#requireAdmin(tenantId, 'rotate the vault key');
     // Start from the server's current version, not the one this session saw last.
     const info = await this.#refreshTenant(tenantId);

@@ -103,7 +103,9 @@ describe('VaultService sessions', () => {
       },
     });
     await vault.unlock(PASSPHRASE);
-    await vault.openTenant(tenant); // activity re-arms the timer
+    await vault.openTenant(tenant); // background work, not activity: the timer runs on
+    expect(armed).toHaveLength(1);
+    await vault.createSecret(tenant, { name: 'Touch', value: 'x' }); // activity re-arms it
     expect(armed.filter((t) => t.live)).toHaveLength(1);
     expect(armed.length).toBeGreaterThan(1);
     expect(vault.isUnlocked).toBe(true);
