@@ -5,7 +5,7 @@
  * from concurrent clients. Baseline, same run and same database: an in-process superuser
  * `select` of the same 100 rows (no HTTP, no JWT, no RLS).
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import WebSocket from 'ws';
 import { createClient } from '@supabase/supabase-js';
@@ -80,6 +80,56 @@ async function withDatabase<T>(
     await admin.query(`drop database if exists ${name} with (force)`);
     await admin.end();
   }
+}
+
+const realtimeSamples = 50;
+
+/** From the start of a sync_push call to the subscriber hearing of the row, one at a time. */
+async function realtimeLatency(client: SupabaseClient, tenantId: string, accessToken: string) {
+  // Join with the user's token, not the anon key the socket opens with.
+  await client.realtime.setAuth(accessToken);
+  const waiting = new Map<string, (at: number) => void>();
+  const channel = client
+    .channel('bench-latency')
+    .on('postgres_changes', { event: '*', schema: 'public', table: 'workflows' }, (payload) => {
+      const id = (payload.new as { id?: string }).id;
+      if (id) waiting.get(id)?.(performance.now());
+    });
+  await new Promise<void>((resolve, reject) =>
+    channel.subscribe((status, error) => {
+      if (status === 'SUBSCRIBED') resolve();
+      else if (status !== 'CLOSED') reject(error ?? new Error(status));
+    }),
+  );
+  const latencies: number[] = [];
+  for (let i = 0; i < realtimeSamples; i++) {
+    const id = randomUUID();
+    const heard = new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`no postgres_changes for ${id} in 10 s`)),
+        10_000,
+      );
+      waiting.set(id, (at) => {
+        clearTimeout(timer);
+        resolve(at);
+      });
+    });
+    const started = performance.now();
+    const { error } = await client.rpc('sync_push', {
+      p_collection: 'workflows',
+      p_rows: [
+        {
+          newDocumentState: { id, tenant_id: tenantId, name: `live ${i}` },
+          assumedMasterState: null,
+        },
+      ],
+    });
+    if (error) throw new Error(`sync_push failed: ${error.message}`);
+    latencies.push((await heard) - started);
+    waiting.delete(id);
+  }
+  await client.removeChannel(channel);
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
 
 function claimsOf(token: string): Record<string, unknown> {
@@ -186,6 +236,7 @@ async function benchBackend(backend: 'pglite' | 'postgres'): Promise<BenchFigure
         );
         return (JSON.parse(result.rows[0]!.page) as { documents: unknown[] }).documents.length;
       });
+      const heard = await realtimeLatency(client(), tenantId, session.access_token);
       const label = backend === 'pglite' ? 'PGlite' : 'PostgreSQL';
       const rawName = `in-process sql select, ${label}`;
       const note = `${clients} concurrent clients, ${requestsPerBackend} pulls of ${pageSize} rows (got ${http.rowsPerCall.toFixed(0)} rows/pull via HTTP, ${raw.rowsPerCall.toFixed(0)} raw) from ${rowCount.toLocaleString('en')} workflows`;
@@ -215,6 +266,19 @@ async function benchBackend(backend: 'pglite' | 'postgres'): Promise<BenchFigure
           value: http.p99,
           unit: 'ms',
           baseline: { name: rawName, value: raw.p99 },
+        },
+        {
+          name: `sync_push → postgres_changes received, p50, ${label}`,
+          value: heard.p50,
+          unit: 'ms',
+          goal: 'a client learns of a change within 1000 ms',
+          note: `${realtimeSamples} pushes one after the other, subscriber on the same tenant`,
+        },
+        {
+          name: `sync_push → postgres_changes received, p99, ${label}`,
+          value: heard.p99,
+          unit: 'ms',
+          goal: '< 1000 ms',
         },
       ];
     } finally {

@@ -18,8 +18,22 @@ export type VerifiedToken =
   | { ok: true; claims: Claims }
   | { ok: false; reason: 'expired' | 'malformed' | 'signature' | 'claims'; message: string };
 
-export function secretKey(secret: string): Uint8Array {
-  return new TextEncoder().encode(secret);
+const keys = new Map<string, Promise<CryptoKey>>();
+
+/** The HMAC key, imported once per secret rather than on every sign and verify. */
+export function secretKey(secret: string): Promise<CryptoKey> {
+  let key = keys.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey(
+      'raw',
+      new TextEncoder().encode(secret),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign', 'verify'],
+    );
+    keys.set(secret, key);
+  }
+  return key;
 }
 
 /**
@@ -34,7 +48,7 @@ export async function signApiKey(secret: string, role: 'anon' | 'service_role'):
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuedAt(apiKeyIssuedAt)
     .setExpirationTime(apiKeyExpiresAt)
-    .sign(secretKey(secret));
+    .sign(await secretKey(secret));
 }
 
 export interface AccessTokenInput {
@@ -73,7 +87,7 @@ export async function signAccessToken(
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuedAt(now)
     .setExpirationTime(expiresAt)
-    .sign(secretKey(secret));
+    .sign(await secretKey(secret));
   return { token, expiresAt };
 }
 
@@ -84,7 +98,7 @@ export async function verifyToken(secret: string, token: string): Promise<Verifi
   }
   try {
     // No clock tolerance: a token is refused from the second it expires.
-    const { payload } = await jwtVerify(token, secretKey(secret), { algorithms: ['HS256'] });
+    const { payload } = await jwtVerify(token, await secretKey(secret), { algorithms: ['HS256'] });
     return { ok: true, claims: payload as Claims };
   } catch (error) {
     if (error instanceof joseErrors.JWTExpired) {
