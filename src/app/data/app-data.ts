@@ -25,7 +25,6 @@ export interface WorkflowSummary {
 }
 
 export type SyncState =
-  | { kind: 'starting' }
   | { kind: 'offline'; pendingChanges: number | null }
   | { kind: 'connecting' }
   | { kind: 'syncing'; done: number; total: number | null; initial: boolean }

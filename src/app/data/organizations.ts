@@ -5,7 +5,6 @@
  */
 import type { TenantRole } from '../../../sync/documents.ts';
 import { describeError, getSupabase } from '../auth/supabase-client.ts';
-import type { TenantMembership } from './app-data.ts';
 
 export interface Member {
   userId: string;
@@ -24,33 +23,6 @@ async function call<T>(run: () => Promise<{ data: T; error: unknown }>): Promise
   }
   if (result.error) throw new Error(describeError(result.error));
   return result.data;
-}
-
-export async function fetchTenants(userId: string): Promise<TenantMembership[]> {
-  const supabase = await getSupabase();
-  const memberships = await call(
-    async () =>
-      await supabase.from('tenant_members').select('tenant_id,role').eq('user_id', userId),
-  );
-  const rows = (memberships ?? []) as Array<{ tenant_id: string; role: TenantRole }>;
-  if (rows.length === 0) return [];
-  const tenants = await call(
-    async () =>
-      await supabase
-        .from('tenants')
-        .select('id,name')
-        .in(
-          'id',
-          rows.map((row) => row.tenant_id),
-        ),
-  );
-  const names = new Map(
-    ((tenants ?? []) as Array<{ id: string; name: string }>).map((t) => [t.id, t.name]),
-  );
-  return rows
-    .filter((row) => names.has(row.tenant_id))
-    .map((row) => ({ id: row.tenant_id, name: names.get(row.tenant_id)!, role: row.role }))
-    .sort((a, b) => a.name.localeCompare(b.name));
 }
 
 export async function createOrganization(name: string): Promise<string> {

@@ -4,8 +4,6 @@ import type { SyncState } from '../data/app-data.ts';
 
 export function describeSyncState(state: SyncState): string {
   switch (state.kind) {
-    case 'starting':
-      return 'Starting…';
     case 'offline':
       return state.pendingChanges
         ? `Offline — ${state.pendingChanges} change${state.pendingChanges === 1 ? '' : 's'} saved here`
