@@ -96,22 +96,41 @@ async function zoom(page: Page): Promise<number> {
   return Number(/scale\(([0-9.e-]+)\)/.exec(transform ?? '')?.[1] ?? '1');
 }
 
-/** Pans with the mouse (Space held, as a user pans over nodes) back and forth for PAN_MS. */
+/** A point of the canvas background (no node, edge or panel under it), nearest the centre. */
+async function emptyPanePoint(page: Page): Promise<{ x: number; y: number }> {
+  const point = await page.evaluate(() => {
+    const pane = document.querySelector('.react-flow__pane')!.getBoundingClientRect();
+    const cx = pane.left + pane.width / 2;
+    const cy = pane.top + pane.height / 2;
+    // Rings around the centre, nearest first; stop at the first background pixel.
+    for (let r = 0; r < Math.min(pane.width, pane.height) / 2 - 40; r += 2) {
+      const steps = Math.max(1, Math.round((2 * Math.PI * r) / 2));
+      for (let i = 0; i < steps; i++) {
+        const x = cx + r * Math.cos((2 * Math.PI * i) / steps);
+        const y = cy + r * Math.sin((2 * Math.PI * i) / steps);
+        if (document.elementFromPoint(x, y)?.classList.contains('react-flow__pane'))
+          return { x, y };
+      }
+    }
+    return null;
+  });
+  if (!point) throw new Error('No empty spot of the canvas to start a pan from.');
+  return point;
+}
+
+/** Pans by dragging the canvas background back and forth for PAN_MS, as a user does. */
 async function pan(page: Page): Promise<{ intervals: number[]; work: number[]; rendered: number }> {
-  const box = (await page.locator('.react-flow__pane').boundingBox())!;
-  const cx = box.x + box.width / 2;
-  const cy = box.y + box.height / 2;
-  await page.keyboard.down('Space');
-  await page.mouse.move(cx, cy);
+  const start = await emptyPanePoint(page);
+  await page.mouse.move(start.x, start.y);
   await page.mouse.down();
   await page.evaluate(() => (window as unknown as BenchWindow).__editorBench.startRecording());
   const started = Date.now();
   let direction = 1;
-  let x = cx;
+  let x = start.x;
   while (Date.now() - started < PAN_MS) {
     for (let i = 0; i < 40; i++) {
       x += direction * 6;
-      await page.mouse.move(x, cy + (x - cx) / 4);
+      await page.mouse.move(x, start.y + (x - start.x) / 4);
     }
     direction = -direction;
   }
@@ -119,7 +138,6 @@ async function pan(page: Page): Promise<{ intervals: number[]; work: number[]; r
     (window as unknown as BenchWindow).__editorBench.stopRecording(),
   );
   await page.mouse.up();
-  await page.keyboard.up('Space');
   const rendered = await page.evaluate(() =>
     (window as unknown as BenchWindow).__editorBench.renderedNodes(),
   );

@@ -762,7 +762,8 @@ function EditorWorkspace(props: WorkflowEditorProps & { session: EditorSession }
             proOptions={{ hideAttribution: true }}
             aria-label="Workflow canvas"
           >
-            <Background gap={24} />
+            {/* Zoomed far out the dot grid is denser than the pixels and costly to draw. */}
+            {detailed ? <Background gap={24} /> : null}
             <Controls showInteractive={false} aria-label="Zoom controls" />
             <MiniMap pannable zoomable ariaLabel="Minimap" nodeStrokeWidth={3} />
           </ReactFlow>
