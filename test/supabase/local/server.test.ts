@@ -40,6 +40,7 @@ describe.each(backends)('restarting the server on %s', (backend) => {
     await store?.dispose();
   });
 
+  // Creating an on-disk PGlite cluster takes a while on a busy machine: a generous timeout.
   it('keeps every row and every session, and finishes requests in flight when stopped', async () => {
     const first = await startLocalServer({ ...store.options, port: 0 });
     const client = createSupabaseClient(first.url, first.anonKey);
@@ -123,7 +124,7 @@ describe.each(backends)('restarting the server on %s', (backend) => {
       const secret = (await readFile(join(store.dataDir, 'jwt-secret'), 'utf8')).trim();
       expect(secret).toBe(first.jwtSecret);
     }
-  });
+  }, 180_000);
 });
 
 describe('serving the app and its configuration', () => {
