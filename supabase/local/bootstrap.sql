@@ -38,40 +38,32 @@ create table if not exists auth.users (
   updated_at timestamptz not null default now()
 );
 
--- The claim helpers exactly as Supabase defines them: they read the claims PostgREST
--- (or our local server) puts into `request.jwt.claims` for the transaction.
+-- The claim helpers as Supabase defines them: they read the claims PostgREST (or our local
+-- server) puts into `request.jwt.claims` for the transaction. After such a transaction the
+-- setting reads '' rather than null on that connection, hence the nullif before the cast.
 do $bootstrap$
 begin
   if to_regprocedure('auth.uid()') is null then
     create function auth.uid() returns uuid language sql stable as $fn$
-      select nullif(
-        coalesce(
-          current_setting('request.jwt.claim.sub', true),
-          current_setting('request.jwt.claims', true)::jsonb ->> 'sub'
-        ),
-        ''
+      select coalesce(
+        nullif(current_setting('request.jwt.claim.sub', true), ''),
+        nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub'
       )::uuid
     $fn$;
   end if;
   if to_regprocedure('auth.role()') is null then
     create function auth.role() returns text language sql stable as $fn$
-      select nullif(
-        coalesce(
-          current_setting('request.jwt.claim.role', true),
-          current_setting('request.jwt.claims', true)::jsonb ->> 'role'
-        ),
-        ''
+      select coalesce(
+        nullif(current_setting('request.jwt.claim.role', true), ''),
+        nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'role'
       )::text
     $fn$;
   end if;
   if to_regprocedure('auth.email()') is null then
     create function auth.email() returns text language sql stable as $fn$
-      select nullif(
-        coalesce(
-          current_setting('request.jwt.claim.email', true),
-          current_setting('request.jwt.claims', true)::jsonb ->> 'email'
-        ),
-        ''
+      select coalesce(
+        nullif(current_setting('request.jwt.claim.email', true), ''),
+        nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'email'
       )::text
     $fn$;
   end if;

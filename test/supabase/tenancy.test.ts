@@ -2,6 +2,7 @@
  * Organizations as people use them: sign-up gives a personal organization, invitations are
  * one-time and expire, roles are managed within one's own rank, and there is always an owner.
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { errorOf } from '../helpers/errors.ts';
@@ -34,6 +35,22 @@ describe.each(BACKENDS)('tenancy on %s', (backend) => {
     ]);
     expect(view.members).toEqual([{ user_id: user, role: 'owner' }]);
     expect(view.profile).toEqual([{ id: user, email: 'Ada@Example.com' }]);
+  });
+
+  it('lets the service write after a user transaction on the same connection', async () => {
+    // After a transaction-local request.jwt.claims ends, the setting reads '' (not null) on
+    // that connection; the claim helpers must treat it as "no user", not fail to parse it.
+    const user = await db.createUser('after@example.com');
+    const tenant = await personalTenantOf(db, user);
+    await db.as(user, (sql) => sql.query('select auth.uid()'));
+    const id = randomUUID();
+    await db.sql.query('insert into workflows (id, tenant_id, name) values ($1, $2, $3)', [
+      id,
+      tenant,
+      'Imported by the service',
+    ]);
+    const row = await db.sql.query('select created_by from workflows where id = $1', [id]);
+    expect(row.rows).toEqual([{ created_by: null }]);
   });
 
   it('gives two organizations of the same name distinct slugs', async () => {
