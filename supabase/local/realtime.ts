@@ -57,7 +57,12 @@ interface Connection {
   socket: WebSocket;
   apiKey: string;
   channels: Map<string, JoinedChannel>;
+  /** When the client last sent anything (heartbeats every 25 s with supabase-js). */
+  lastSeen: number;
 }
+
+/** As Phoenix does, drop a socket that has been silent this long: its client is gone. */
+const silenceLimitMs = 60_000;
 
 type Frame = [string | null, string | null, string, string, unknown];
 
@@ -73,6 +78,7 @@ export function createRealtime(options: RealtimeOptions) {
   const connections = new Set<Connection>();
   let pending: Change[] = [];
   let flushing = false;
+  let silenceCheck: NodeJS.Timeout | null = null;
   let nextBindingId = Math.floor(Math.random() * 1_000_000);
 
   function send(connection: Connection, frame: Frame): void {
@@ -403,9 +409,15 @@ export function createRealtime(options: RealtimeOptions) {
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const connection: Connection = { socket: ws, apiKey: check.key, channels: new Map() };
+      const connection: Connection = {
+        socket: ws,
+        apiKey: check.key,
+        channels: new Map(),
+        lastSeen: Date.now(),
+      };
       connections.add(connection);
       ws.on('message', (data, isBinary) => {
+        connection.lastSeen = Date.now();
         if (isBinary) return;
         let frame: Frame;
         try {
@@ -427,8 +439,19 @@ export function createRealtime(options: RealtimeOptions) {
     handleUpgrade,
     async start(): Promise<void> {
       await db.listen(changeChannel, onNotify);
+      silenceCheck = setInterval(() => {
+        const cutoff = Date.now() - silenceLimitMs;
+        for (const connection of connections) {
+          if (connection.lastSeen < cutoff) {
+            connection.socket.terminate();
+            connections.delete(connection);
+          }
+        }
+      }, silenceLimitMs / 2);
+      silenceCheck.unref();
     },
     async close(): Promise<void> {
+      if (silenceCheck) clearInterval(silenceCheck);
       for (const connection of connections) connection.socket.close(1001, 'server shutting down');
       connections.clear();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
