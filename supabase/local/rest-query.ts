@@ -5,6 +5,8 @@
  * against the table's columns and whose values are bound parameters, never SQL text.
  */
 import { PostgrestError, badQuery } from './postgrest-errors.ts';
+import type { TableInfo } from './schema-cache.ts';
+import { quoteIdent } from './schema-cache.ts';
 
 export type FilterOperator =
   'eq' | 'neq' | 'gt' | 'gte' | 'lt' | 'lte' | 'like' | 'ilike' | 'is' | 'in';
@@ -195,4 +197,34 @@ function parseList(raw: string, value: string): string[] {
   if (quoted) throw badQuery(`"failed to parse filter (${raw})"`, 'Unterminated quote in list');
   if (body !== '' || wasQuoted) items.push(wasQuoted ? current : current.trim());
   return items;
+}
+
+/** The filters as a WHERE clause over the table's own columns, values as $1… parameters. */
+export function whereClause(
+  table: TableInfo,
+  filters: Filter[],
+): { where: string; params: string[] } {
+  const params: string[] = [];
+  const conditions = filters.map((filter) => {
+    const column = quoteIdent(filter.column);
+    const type = table.columns.get(filter.column)!;
+    let condition: string;
+    if (filter.operator === 'is') {
+      condition = `${column} is ${filter.value as string}`;
+    } else if (filter.operator === 'in') {
+      params.push(JSON.stringify(filter.value));
+      condition = `${column} = any (array(select json_array_elements_text($${params.length}::json))::${type}[])`;
+    } else if (filter.operator === 'like' || filter.operator === 'ilike') {
+      params.push((filter.value as string).replace(/\*/g, '%'));
+      condition = `${column}::text ${filter.operator} $${params.length}`;
+    } else {
+      const sqlOperator = { eq: '=', neq: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=' }[
+        filter.operator
+      ];
+      params.push(filter.value as string);
+      condition = `${column} ${sqlOperator} $${params.length}::${type}`;
+    }
+    return filter.negated ? `not (${condition})` : condition;
+  });
+  return { where: conditions.length ? `where ${conditions.join(' and ')}` : '', params };
 }

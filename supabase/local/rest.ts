@@ -1,5 +1,6 @@
 /**
- * PostgREST's `/rest/v1`: `POST|GET /rpc/<function>` and `GET|HEAD /<table>`. Each request is
+ * PostgREST's `/rest/v1`: `POST|GET /rpc/<function>`, `GET|HEAD /<table>` and the table writes
+ * (`POST|PATCH|DELETE /<table>`, rest-write.ts). Each request is
  * one transaction that first sets `role` and `request.jwt.claims` exactly as PostgREST does,
  * so RLS, grants and the functions themselves decide everything. Names are resolved through
  * the schema cache (pg_catalog) and quoted; every value is a bound parameter.
@@ -13,8 +14,9 @@ import type { RequestIdentity } from './request-identity.ts';
 import { identify } from './request-identity.ts';
 import type { FunctionInfo, TableInfo } from './schema-cache.ts';
 import { SchemaCache, quoteIdent } from './schema-cache.ts';
-import type { Filter, ReadPlan } from './rest-query.ts';
-import { parseReadPlan } from './rest-query.ts';
+import type { ReadPlan } from './rest-query.ts';
+import { parseReadPlan, whereClause } from './rest-query.ts';
+import { writeStatement } from './rest-write.ts';
 
 export interface RestOptions {
   db: LocalDatabase;
@@ -96,14 +98,63 @@ export function createRestHandler(options: RestOptions) {
     sendBody(ctx, 200, body);
   }
 
-  async function readTable(ctx: RequestContext, identity: RequestIdentity, name: string) {
-    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
-      throw new PostgrestError(
-        405,
-        'PGRST117',
-        `Unsupported HTTP method: ${ctx.method}`,
-        'The local server answers table reads only; write through the RPCs (sync_push).',
+  async function writeTable(
+    ctx: RequestContext,
+    identity: RequestIdentity,
+    table: TableInfo,
+    method: 'POST' | 'PATCH' | 'DELETE',
+  ) {
+    let body: unknown = null;
+    if (method !== 'DELETE') {
+      const text = await readBody(ctx.req, maxBodyBytes);
+      try {
+        body = JSON.parse(text);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new PostgrestError(400, 'PGRST102', 'Empty or invalid json', reason);
+      }
+    }
+    const plan = parseReadPlan(table.name, ctx.url.searchParams, (c) => table.columns.has(c));
+    const prefer = header(ctx.req, 'prefer') ?? '';
+    const statement = writeStatement(
+      method,
+      table,
+      plan,
+      body,
+      prefer,
+      ctx.url.searchParams.get('on_conflict'),
+    );
+    const rows = await asRole(identity, ctx, false, async (tx) => {
+      const result = await tx.query<{ body: string; row_count: number; first: string | null }>(
+        statement.sql,
+        statement.params,
       );
+      return result.rows;
+    });
+    const row = rows[0]!;
+    const count = Number(row.row_count);
+    const range = count === 0 ? '*/*' : `0-${count - 1}/*`;
+    if (!/return=representation/.test(prefer)) {
+      return sendEmpty(ctx.res, method === 'POST' ? 201 : 204, { 'Content-Range': range });
+    }
+    let responseBody = row.body;
+    if (wantsSingleObject(ctx)) {
+      if (count !== 1) throw notSingle(count);
+      responseBody = row.first ?? 'null';
+    }
+    sendBody(ctx, method === 'POST' ? 201 : 200, responseBody, { 'Content-Range': range });
+  }
+
+  async function readTable(ctx: RequestContext, identity: RequestIdentity, name: string) {
+    const method = ctx.method;
+    if (
+      method !== 'GET' &&
+      method !== 'HEAD' &&
+      method !== 'POST' &&
+      method !== 'PATCH' &&
+      method !== 'DELETE'
+    ) {
+      throw new PostgrestError(405, 'PGRST117', `Unsupported HTTP method: ${method}`);
     }
     const table = await cache.table(name);
     if (!table) {
@@ -112,6 +163,9 @@ export function createRestHandler(options: RestOptions) {
         'PGRST205',
         `Could not find the table 'public.${name}' in the schema cache`,
       );
+    }
+    if (method === 'POST' || method === 'PATCH' || method === 'DELETE') {
+      return writeTable(ctx, identity, table, method);
     }
     const plan = parseReadPlan(name, ctx.url.searchParams, (column) => table.columns.has(column));
     const { where, params } = whereClause(table, plan.filters);
@@ -301,32 +355,6 @@ function functionCall(
     expression: `${target}(${named.join(', ')})`,
     usesArgs: true,
   };
-}
-
-function whereClause(table: TableInfo, filters: Filter[]): { where: string; params: string[] } {
-  const params: string[] = [];
-  const conditions = filters.map((filter) => {
-    const column = quoteIdent(filter.column);
-    const type = table.columns.get(filter.column)!;
-    let condition: string;
-    if (filter.operator === 'is') {
-      condition = `${column} is ${filter.value as string}`;
-    } else if (filter.operator === 'in') {
-      params.push(JSON.stringify(filter.value));
-      condition = `${column} = any (array(select json_array_elements_text($${params.length}::json))::${type}[])`;
-    } else if (filter.operator === 'like' || filter.operator === 'ilike') {
-      params.push((filter.value as string).replace(/\*/g, '%'));
-      condition = `${column}::text ${filter.operator} $${params.length}`;
-    } else {
-      const sqlOperator = { eq: '=', neq: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=' }[
-        filter.operator
-      ];
-      params.push(filter.value as string);
-      condition = `${column} ${sqlOperator} $${params.length}::${type}`;
-    }
-    return filter.negated ? `not (${condition})` : condition;
-  });
-  return { where: conditions.length ? `where ${conditions.join(' and ')}` : '', params };
 }
 
 function selectQuery(

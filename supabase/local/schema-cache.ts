@@ -27,6 +27,7 @@ export interface FunctionInfo {
 export interface TableInfo {
   name: string;
   columns: Map<string, string>;
+  primaryKey: string[];
 }
 
 const functionsQuery = `
@@ -48,13 +49,18 @@ const functionsQuery = `
 const tableQuery = `
   select c.relname as name,
          coalesce(json_object_agg(a.attname, format_type(a.atttypid, a.atttypmod))
-                    filter (where a.attname is not null), '{}')::text as columns
+                    filter (where a.attname is not null), '{}')::text as columns,
+         coalesce((select json_agg(k.attname order by u.ord)
+                     from pg_catalog.pg_index i
+                     cross join lateral unnest(i.indkey::int2[]) with ordinality as u(attnum, ord)
+                     join pg_catalog.pg_attribute k on k.attrelid = i.indrelid and k.attnum = u.attnum
+                    where i.indrelid = c.oid and i.indisprimary), '[]')::text as primary_key
     from pg_catalog.pg_class c
     join pg_catalog.pg_namespace n on n.oid = c.relnamespace
     left join pg_catalog.pg_attribute a
       on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
    where n.nspname = 'public' and c.relkind in ('r', 'v', 'm', 'f', 'p') and c.relname = $1
-   group by c.relname`;
+   group by c.oid, c.relname`;
 
 export class SchemaCache {
   readonly #sql: SqlClient;
@@ -91,12 +97,16 @@ export class SchemaCache {
   async table(name: string): Promise<TableInfo | null> {
     const cached = this.#tables.get(name);
     if (cached) return cached;
-    const result = await this.#sql.query<{ name: string; columns: string }>(tableQuery, [name]);
+    const result = await this.#sql.query<{ name: string; columns: string; primary_key: string }>(
+      tableQuery,
+      [name],
+    );
     const row = result.rows[0];
     if (!row) return null;
     const info = {
       name: row.name,
       columns: new Map(Object.entries(JSON.parse(row.columns) as Record<string, string>)),
+      primaryKey: JSON.parse(row.primary_key) as string[],
     };
     this.#tables.set(name, info);
     return info;

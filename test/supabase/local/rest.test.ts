@@ -145,6 +145,56 @@ describe.each(backends)('PostgREST API through supabase-js on %s', (backend) => 
     expect(counted.data).toHaveLength(1);
   });
 
+  it('writes tables (insert, update, upsert, delete) with RLS deciding, as PostgREST does', async () => {
+    const id = randomUUID();
+    const inserted = await alice.client
+      .from('workflows')
+      .insert({ id, tenant_id: alice.tenantId, name: 'Written through REST' })
+      .select('id, name, created_by')
+      .single();
+    expect(inserted.status).toBe(201);
+    expect(inserted.data).toEqual({ id, name: 'Written through REST', created_by: alice.userId });
+
+    const intruder = await bob.client
+      .from('workflows')
+      .insert({ id: randomUUID(), tenant_id: alice.tenantId, name: 'planted' });
+    expect(intruder.status).toBe(403);
+    expect(intruder.error).toMatchObject({ code: '42501' });
+
+    const bobUpdate = await bob.client
+      .from('workflows')
+      .update({ name: 'hijacked' })
+      .eq('id', id)
+      .select();
+    expect(bobUpdate).toMatchObject({ error: null, data: [] });
+    const renamed = await alice.client
+      .from('workflows')
+      .update({ name: 'Renamed' })
+      .eq('id', id)
+      .select('name');
+    expect(renamed).toMatchObject({ status: 200, data: [{ name: 'Renamed' }] });
+
+    const upserted = await alice.client
+      .from('workflows')
+      .upsert({ id, tenant_id: alice.tenantId, name: 'Upserted' })
+      .select('name');
+    expect(upserted).toMatchObject({ error: null, data: [{ name: 'Upserted' }] });
+
+    const unknownColumn = await alice.client
+      .from('workflows')
+      .insert({ id: randomUUID(), nope: 1 });
+    expect(unknownColumn.status).toBe(400);
+    expect(unknownColumn.error).toMatchObject({ code: 'PGRST204' });
+
+    const bobDelete = await bob.client.from('workflows').delete().eq('id', id).select('id');
+    expect(bobDelete).toMatchObject({ error: null, data: [] });
+    const aliceDelete = await alice.client.from('workflows').delete().eq('id', id);
+    expect(aliceDelete.error).toBeNull();
+    expect(aliceDelete.status).toBe(204);
+    const left = await t.server.sql.query('select 1 from public.workflows where id = $1', [id]);
+    expect(left.rows).toHaveLength(0);
+  });
+
   it('lets the service_role key past RLS, as on Supabase', async () => {
     const service = createSupabaseClient(t.server.url, t.server.serviceRoleKey);
     const { data, error } = await service.from('workflows').select('id');
