@@ -239,7 +239,7 @@ async function benchBackend(backend: 'pglite' | 'postgres'): Promise<BenchFigure
       const heard = await realtimeLatency(client(), tenantId, session.access_token);
       const label = backend === 'pglite' ? 'PGlite' : 'PostgreSQL';
       const rawName = `in-process sql select, ${label}`;
-      const note = `${clients} concurrent clients, ${requestsPerBackend} pulls of ${pageSize} rows (got ${http.rowsPerCall.toFixed(0)} rows/pull via HTTP, ${raw.rowsPerCall.toFixed(0)} raw) from ${rowCount.toLocaleString('en')} workflows`;
+      const note = `${clients} concurrent supabase-js clients in the server's own Node process, ${requestsPerBackend} pulls of ${pageSize} rows (got ${http.rowsPerCall.toFixed(0)} rows/pull via HTTP, ${raw.rowsPerCall.toFixed(0)} raw) from ${rowCount.toLocaleString('en')} workflows`;
       return [
         {
           name: `HTTP sync_pull throughput, ${label}`,
