@@ -262,12 +262,8 @@ describe.each(backends)('Realtime channel authorization on %s', (backend) => {
       [staleTenant, 'for the stale channel'],
       [freshTenant, 'for the refreshed channel'],
     ] as const) {
-      // (Empty claims first: after a request's transaction the setting is '' on a reused
-      // connection, which the bootstrap's auth.uid() cannot cast.)
       await t.server.sql.query(
-        `with no_claims as materialized (select set_config('request.jwt.claims', '{}', true))
-         insert into public.workflows (id, tenant_id, name)
-         select gen_random_uuid(), $1, $2 from no_claims`,
+        'insert into public.workflows (id, tenant_id, name) values (gen_random_uuid(), $1, $2)',
         [tenantId, name],
       );
     }
