@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { median, type Bench, type BenchFigure } from './figures.ts';
-import { distDir } from '../test/e2e/support/build.ts';
 import { launchBrowser, newDevice } from '../test/e2e/support/browser.ts';
 import { startAppServer, type AppServer } from '../test/e2e/support/server.ts';
 import { signUp, uniqueEmail } from '../test/e2e/support/accounts.ts';
@@ -80,7 +79,7 @@ async function timeOfflineStarts(page: Page, count: number): Promise<number[]> {
  * chunks loaded right after the first paint, such as supabase-js and sync, are not counted),
  * with their gzip sizes from dist/.
  */
-async function firstScreenScripts(page: Page, count: number) {
+async function firstScreenScripts(page: Page, count: number, staticDir: string) {
   await page.goto('/');
   const shownAt = await waitForRows(page, count);
   const paths = await page.evaluate(
@@ -96,7 +95,7 @@ async function firstScreenScripts(page: Page, count: number) {
   let gzipBytes = 0;
   const names: string[] = [];
   for (const path of new Set(paths)) {
-    const bytes = await readFile(join(distDir, path));
+    const bytes = await readFile(join(staticDir, path));
     gzipBytes += gzipSync(bytes, { level: 9 }).length;
     names.push(path.replace('/assets/', ''));
   }
@@ -116,7 +115,7 @@ export const bench: Bench = {
 
       const large = await offlineDeviceWith(browser, server, 1000);
       const largeTimes = await timeOfflineStarts(large.page, 1000);
-      const scripts = await firstScreenScripts(large.page, 1000);
+      const scripts = await firstScreenScripts(large.page, 1000, server.staticDir);
       await large.context.close();
 
       const smallMedian = median(smallTimes);

@@ -3,12 +3,11 @@
  * and the go-ahead is refused while a reload would lose typed work.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendFile, cp, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, newDevice } from './support/browser.ts';
-import { distDir, ensureAppBuilt } from './support/build.ts';
+import { snapshotOfBuiltApp } from './support/build.ts';
 import { startAppServer, type AppServer } from './support/server.ts';
 import { signUp, uniqueEmail } from './support/accounts.ts';
 
@@ -17,10 +16,8 @@ let browser: Browser;
 let releaseDir: string;
 
 beforeAll(async () => {
-  await ensureAppBuilt();
   // A copy of the build that the test can "release" a new version into.
-  releaseDir = await mkdtemp(join(tmpdir(), 'flowkeep-release-'));
-  await cp(distDir, releaseDir, { recursive: true });
+  releaseDir = await snapshotOfBuiltApp();
   server = await startAppServer({ staticDir: releaseDir });
   browser = await launchBrowser();
 });

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalServer } from '../../../supabase/local/server.ts';
-import { distDir, ensureAppBuilt } from './build.ts';
+import { snapshotOfBuiltApp } from './build.ts';
 
 export interface SqlRunner {
   query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: Row[] }>;
@@ -15,24 +15,27 @@ export interface SqlRunner {
 
 export interface AppServer {
   url: string;
+  /** The folder of built files this server serves. */
+  staticDir: string;
   port: number;
   sql: SqlRunner;
   /** Stops the server; the data stays when it lives in a folder (`persistent: true`). */
   stop(): Promise<void>;
   /** Starts it again on the same port and data folder (same origin for the browser). */
   restart(): Promise<void>;
-  /** Stops it and removes its data folder. */
+  /** Stops it and removes its data folder (and its copy of the build). */
   dispose(): Promise<void>;
 }
 
 export async function startAppServer(
   options: {
     persistent?: boolean;
-    /** Default dist/ (built on demand). */ staticDir?: string;
+    /** Default: a private copy of dist/ (built first if its sources changed). */
+    staticDir?: string;
   } = {},
 ): Promise<AppServer> {
-  await ensureAppBuilt();
-  const staticDir = options.staticDir ?? distDir;
+  const snapshot = options.staticDir ? null : await snapshotOfBuiltApp();
+  const staticDir = options.staticDir ?? snapshot!;
   const dataDir = options.persistent ? await mkdtemp(join(tmpdir(), 'flowkeep-e2e-')) : null;
   let running: Awaited<ReturnType<typeof startLocalServer>> | null = await startLocalServer({
     database: { kind: 'pglite', dataDir },
@@ -43,6 +46,7 @@ export async function startAppServer(
   const port = Number(new URL(url).port);
   const server: AppServer = {
     url,
+    staticDir,
     port,
     sql: {
       query: async (text, params) => {
@@ -70,6 +74,7 @@ export async function startAppServer(
     async dispose() {
       await server.stop();
       if (dataDir) await rm(dataDir, { recursive: true, force: true });
+      if (snapshot) await rm(snapshot, { recursive: true, force: true });
     },
   };
   return server;
