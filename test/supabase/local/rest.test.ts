@@ -143,6 +143,10 @@ describe.each(backends)('PostgREST API through supabase-js on %s', (backend) => 
     const counted = await alice.client.from('workflows').select('id', { count: 'exact' }).limit(1);
     expect(counted.count).toBe(3);
     expect(counted.data).toHaveLength(1);
+    const headOnly = await alice.client
+      .from('workflows')
+      .select('*', { count: 'exact', head: true });
+    expect(headOnly).toMatchObject({ error: null, data: null, count: 3 });
   });
 
   it('writes tables (insert, update, upsert, delete) with RLS deciding, as PostgREST does', async () => {
