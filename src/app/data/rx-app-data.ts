@@ -17,6 +17,7 @@ import { observableStore } from './observable-store.ts';
 import type { Store } from './store.ts';
 import type { VaultBindings } from '../../vault/app-bindings.ts';
 import { connectSync, type SyncConnection } from './sync-connection.ts';
+import { pickTenant } from './current-tenant.ts';
 import type { RxStorage } from 'rxdb';
 
 type StoredWorkflow = StoredDoc<WorkflowDoc>;
@@ -58,6 +59,7 @@ export async function createRxAppData(
     [] as RejectedChange[],
   );
   let vault: Promise<VaultBindings> | null = null;
+  let stopVaultMaintenance: (() => void) | null = null;
   const workflowLists = new Map<string, Store<WorkflowSummary[] | undefined>>();
   const workflowDocs = new Map<string, Store<WorkflowDoc | null | undefined>>();
 
@@ -171,16 +173,22 @@ export async function createRxAppData(
 
     vault() {
       vault ??= (async () => {
-        const [{ createVaultBindings }, { getSupabase }] = await Promise.all([
-          import('../../vault/app-bindings.ts'),
-          import('../auth/supabase-client.ts'),
-        ]);
-        return createVaultBindings({
+        const [{ createVaultBindings, startVaultMaintenance }, { getSupabase }] = await Promise.all(
+          [import('../../vault/app-bindings.ts'), import('../auth/supabase-client.ts')],
+        );
+        const bindings = createVaultBindings({
           supabase: await getSupabase(),
           secrets: db.secrets!,
           workflows,
           userId: user.id,
         });
+        // While the vault is unlocked, share the key with members who joined and rotate it
+        // after someone left, whichever screen is open: nobody has to visit /secrets for it.
+        stopVaultMaintenance = startVaultMaintenance(
+          bindings.vault,
+          () => pickTenant(user.id, tenants.get())?.id ?? null,
+        );
+        return bindings;
       })();
       vault.catch(() => {
         vault = null;
@@ -190,6 +198,7 @@ export async function createRxAppData(
 
     async close() {
       // Forget every vault key held in memory before anything else.
+      stopVaultMaintenance?.();
       (await vault?.catch(() => null))?.vault.lock();
       await sync.stop();
       await closeDatabase(db);

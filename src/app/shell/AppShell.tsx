@@ -31,7 +31,7 @@ export function AppShell(props: {
           <span>Flowkeep</span>
         </Link>
         <OrgSwitcher userId={props.userId} tenants={props.tenants} current={props.current} />
-        <nav aria-label="Main">
+        <nav aria-label="Main" className="main-nav">
           {navItem('/', 'Workflows')}
           {navItem('/members', 'Members')}
           {navItem('/secrets', 'Secrets')}
