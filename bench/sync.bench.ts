@@ -87,7 +87,9 @@ async function initialPullFigures(server: TestServer): Promise<BenchFigure[]> {
 
   progress(`baseline ${Math.round(baselineMs)} ms; initial pull...`);
   const started = performance.now();
-  const device = await openDevice(user.client, user.id, { sync: { live: false } });
+  const device = await openDevice(user.client, user.id, {
+    sync: { live: false, pollIntervalMs: 3_600_000, fallbackPollIntervalMs: 3_600_000 },
+  });
   await device.engine.syncNow();
   const syncedMs = performance.now() - started;
   const count = await device.database.workflows!.count().exec();

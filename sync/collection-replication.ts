@@ -72,6 +72,8 @@ export class CollectionReplication {
    */
   private readonly pushing = new Map<string, number>();
   private pullDeferred = false;
+  private active = false;
+  private resyncPending = false;
   /** The allowed-tenant set the last purge of foreign rows ran for. */
   private purgedFor: string | null = null;
 
@@ -81,7 +83,7 @@ export class CollectionReplication {
       unknown
     >;
     this.knownFields = new Set(Object.keys(schemaProperties).filter((key) => !key.startsWith('_')));
-    options.resync$.subscribe(() => this.stream.next('RESYNC'));
+    options.resync$.subscribe(() => this.requestResync());
     this.state = replicateRxCollection<Doc, PullCheckpoint>({
       replicationIdentifier: `flowkeep-sync-${options.name}-${options.serverId}`,
       collection: options.collection,
@@ -105,12 +107,28 @@ export class CollectionReplication {
     this.state.active$.subscribe((active) => {
       const settled = wasActive && !active;
       wasActive = active;
+      this.active = active;
+      if (settled && this.resyncPending) {
+        this.resyncPending = false;
+        this.stream.next('RESYNC');
+        return;
+      }
       if (settled && !this.state.isStopped() && this.options.backoff.consecutiveFailures === 0) {
         this.progress = null;
         this.lastSyncedAt = this.now();
         this.options.onStatus({ state: 'idle', lastSyncedAt: this.lastSyncedAt });
       }
     });
+  }
+
+  /**
+   * Asks for a pull (and a scan for unpushed changes). While a cycle is running the request
+   * is remembered and served once when it ends: each RESYNC makes RxDB rescan, so queueing
+   * one per poll or change event would snowball on a large initial sync.
+   */
+  requestResync(): void {
+    if (this.active) this.resyncPending = true;
+    else this.stream.next('RESYNC');
   }
 
   private now(): string {
@@ -232,7 +250,7 @@ export class CollectionReplication {
         }
         if (this.pullDeferred && this.pushing.size === 0) {
           this.pullDeferred = false;
-          this.stream.next('RESYNC');
+          this.requestResync();
         }
       });
     const result = await this.withRetry(() => remote.push(name, toSend));
