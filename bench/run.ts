@@ -46,12 +46,19 @@ async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
   const benches = (await loadBenches()).filter((b) => wanted.length === 0 || wanted.includes(b.id));
   const results: Record<string, BenchFigure[]> = {};
+  const failed: string[] = [];
   for (const bench of benches) {
     console.log(`\n${bench.title} [${bench.id}]`);
     const started = performance.now();
-    const figures = await bench.run();
-    results[bench.id] = figures;
-    for (const figure of figures) console.log(format(figure));
+    try {
+      const figures = await bench.run();
+      results[bench.id] = figures;
+      for (const figure of figures) console.log(format(figure));
+    } catch (error) {
+      // One broken benchmark must not hide the figures of the others.
+      failed.push(bench.id);
+      console.error(`  FAILED: ${error instanceof Error ? (error.stack ?? error.message) : error}`);
+    }
     console.log(`  (took ${((performance.now() - started) / 1000).toFixed(1)} s)`);
   }
   const outDir = join(benchDir, 'results');
@@ -59,8 +66,12 @@ async function main(): Promise<void> {
   const machine = { node: process.version, cpus: (await import('node:os')).cpus().length };
   await writeFile(
     join(outDir, 'latest.json'),
-    JSON.stringify({ at: new Date().toISOString(), machine, results }, null, 2),
+    JSON.stringify({ at: new Date().toISOString(), machine, results, failed }, null, 2),
   );
+  if (failed.length > 0) {
+    console.error(`\n${failed.length} benchmark(s) failed: ${failed.join(', ')}`);
+    process.exitCode = 1;
+  }
 }
 
 main().catch((error: unknown) => {
