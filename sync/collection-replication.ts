@@ -217,8 +217,26 @@ export class CollectionReplication {
     const { name, remote } = this.options;
     const toSend: SyncPushRow[] = [];
     const sentById = new Map<string, (typeof rows)[number]>();
+    const settledLocally: WithDeleted<Doc>[] = [];
+    const pristine = await this.pulledAndUntouched(rows);
     for (const row of rows) {
       const assumed = row.assumedMasterState;
+      if (!assumed && typeof row.newDocumentState['server_txid'] === 'string') {
+        // A pulled row whose assumed master RxDB has not stored yet (its upstream scan can
+        // run between the downstream's two writes). Untouched since the pull: nothing to
+        // send; handing it back as the master state makes RxDB store it. Edited since:
+        // push it against the server version it came from.
+        if (pristine.has(row.newDocumentState.id)) {
+          settledLocally.push(row.newDocumentState);
+          continue;
+        }
+        sentById.set(row.newDocumentState.id, row);
+        toSend.push({
+          newDocumentState: toServerState(row.newDocumentState),
+          assumedMasterState: toServerState(row.newDocumentState),
+        });
+        continue;
+      }
       // Nothing changed against the server version (e.g. a refused write just reverted).
       if (assumed && documentsEqual(assumed, row.newDocumentState)) continue;
       // Created and deleted here before it ever reached the server.
@@ -232,7 +250,7 @@ export class CollectionReplication {
           assumed && typeof assumed['server_txid'] === 'string' ? toServerState(assumed) : null,
       });
     }
-    if (toSend.length === 0) return [];
+    if (toSend.length === 0) return settledLocally;
     await this.options.whenOnline();
     this.options.onStatus({ state: 'pushing', count: toSend.length });
     const ids = [...sentById.keys()];
@@ -257,6 +275,7 @@ export class CollectionReplication {
     const conflicts: WithDeleted<Doc>[] = result.conflicts.map((row) =>
       fromServerRow<WithDeleted<Doc>>(row, this.knownFields),
     );
+    conflicts.push(...settledLocally);
     const rejectedDocs: RejectedChangeDoc[] = [];
     for (const rejection of result.rejected) {
       const row = sentById.get(rejection.id);
@@ -275,6 +294,25 @@ export class CollectionReplication {
       for (const doc of rejectedDocs) this.options.onRejected(doc);
     }
     return conflicts;
+  }
+
+  /** Ids among `rows` whose local document is exactly as the pull wrote it. */
+  private async pulledAndUntouched(
+    rows: { newDocumentState: WithDeleted<Doc>; assumedMasterState?: WithDeleted<Doc> }[],
+  ): Promise<Set<string>> {
+    const ids = rows
+      .filter(
+        (row) => !row.assumedMasterState && typeof row.newDocumentState['server_txid'] === 'string',
+      )
+      .map((row) => row.newDocumentState.id);
+    const result = new Set<string>();
+    if (ids.length === 0) return result;
+    const stored = await this.options.collection.storageInstance.findDocumentsById(ids, true);
+    for (const doc of stored as { id: string; _rev: string; _meta: { o?: { _rev: number } } }[]) {
+      // RxDB's downstream marks what it writes with the revision height it wrote.
+      if (doc._meta.o && doc._meta.o._rev === Number.parseInt(doc._rev, 10)) result.add(doc.id);
+    }
+    return result;
   }
 
   private rejectedChange(doc: WithDeleted<Doc>, rejection: SyncPushRejection): RejectedChangeDoc {

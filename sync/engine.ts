@@ -260,12 +260,15 @@ export function startSync(options: StartSyncOptions): SyncEngine {
       }
       for (const backoff of backoffs.values()) backoff.wake();
       await directory.refresh(true);
-      const before = new Map([...replications].map(([name, r]) => [name, r.pullCalls]));
-      resyncAll();
+      lastPull = Date.now();
       await Promise.all(
-        [...replications].map(async ([name, replication]) => {
+        [...replications].map(async ([, replication]) => {
+          // A replication that has not pulled yet is starting its first cycle anyway: a
+          // resync now would only make RxDB rescan what that cycle is writing.
+          const before = replication.pullCalls;
+          if (before > 0) replication.requestResync();
           const deadline = Date.now() + 60_000;
-          while (replication.pullCalls <= before.get(name)! && Date.now() < deadline && !stopped) {
+          while (replication.pullCalls <= before && Date.now() < deadline && !stopped) {
             await new Promise((resolve) => setTimeout(resolve, 5));
           }
           await replication.state.awaitInSync();
