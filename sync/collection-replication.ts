@@ -217,19 +217,15 @@ export class CollectionReplication {
     const { name, remote } = this.options;
     const toSend: SyncPushRow[] = [];
     const sentById = new Map<string, (typeof rows)[number]>();
-    const settledLocally: WithDeleted<Doc>[] = [];
     const pristine = await this.pulledAndUntouched(rows);
     for (const row of rows) {
       const assumed = row.assumedMasterState;
       if (!assumed && typeof row.newDocumentState['server_txid'] === 'string') {
         // A pulled row whose assumed master RxDB has not stored yet (its upstream scan can
         // run between the downstream's two writes). Untouched since the pull: nothing to
-        // send; handing it back as the master state makes RxDB store it. Edited since:
-        // push it against the server version it came from.
-        if (pristine.has(row.newDocumentState.id)) {
-          settledLocally.push(row.newDocumentState);
-          continue;
-        }
+        // send, and reporting no conflict makes RxDB store it as the master state, as the
+        // downstream would. Edited since: push it against the server version it came from.
+        if (pristine.has(row.newDocumentState.id)) continue;
         sentById.set(row.newDocumentState.id, row);
         toSend.push({
           newDocumentState: toServerState(row.newDocumentState),
@@ -250,7 +246,7 @@ export class CollectionReplication {
           assumed && typeof assumed['server_txid'] === 'string' ? toServerState(assumed) : null,
       });
     }
-    if (toSend.length === 0) return settledLocally;
+    if (toSend.length === 0) return [];
     await this.options.whenOnline();
     this.options.onStatus({ state: 'pushing', count: toSend.length });
     const ids = [...sentById.keys()];
@@ -275,7 +271,6 @@ export class CollectionReplication {
     const conflicts: WithDeleted<Doc>[] = result.conflicts.map((row) =>
       fromServerRow<WithDeleted<Doc>>(row, this.knownFields),
     );
-    conflicts.push(...settledLocally);
     const rejectedDocs: RejectedChangeDoc[] = [];
     for (const rejection of result.rejected) {
       const row = sentById.get(rejection.id);

@@ -81,7 +81,7 @@ describe('four devices editing concurrently (local server on PostgreSQL)', () =>
                 if (docs.length > 0) {
                   const doc = pick(docs);
                   if (roll < 0.14 && docs.length > 8) {
-                    await doc.remove();
+                    await doc.incrementalRemove();
                   } else {
                     await doc.incrementalModify((data: WorkflowDoc) => {
                       const nodes = structuredClone(data.nodes);
