@@ -170,7 +170,7 @@ async function checkpointAt(
 ): Promise<PullCheckpoint> {
   const { rows } = await server.sql.query<PullCheckpoint>(
     `select _txid::text as txid, id::text as id from public.workflows where tenant_id = $1
-      order by _txid, id offset (select (count(*) * $2)::int from public.workflows where tenant_id = $1) limit 1`,
+      order by _txid, id offset (select (count(*) * $2::float8)::int from public.workflows where tenant_id = $1) limit 1`,
     [tenantId, fraction],
   );
   return rows[0]!;
