@@ -2,7 +2,7 @@
  * Members of the current organization: invite by link, change role, remove, leave. These talk
  * to the server (membership is decided there), so they need a connection.
  */
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import type { TenantRole } from '../../../sync/documents.ts';
 import type { TenantMembership } from '../data/app-data.ts';
 import { useAppData } from '../data/hooks.ts';
@@ -24,11 +24,18 @@ export function MembersScreen(props: { tenant: TenantMembership }) {
   const [error, setError] = useState<string | null>(null);
   const refusal = whyNot(tenant.role, 'manage-members');
 
+  // Reloads overlap (a click, a focus, an action's own reload): only the latest may answer,
+  // or an older, slower response would put back a list from before someone joined or left.
+  const latestReload = useRef(0);
   const reload = useCallback(async () => {
+    const reloadId = ++latestReload.current;
     try {
-      setMembers(await listMembers(tenant.id));
+      const loaded = await listMembers(tenant.id);
+      if (reloadId !== latestReload.current) return;
+      setMembers(loaded);
       setError(null);
     } catch (failure) {
+      if (reloadId !== latestReload.current) return;
       setError(failure instanceof Error ? failure.message : String(failure));
     }
   }, [tenant.id]);

@@ -36,6 +36,21 @@ export class MembersPage {
     ).sort();
   }
 
+  /**
+   * The member list once it shows exactly `expected` (sorted), or what it last showed when
+   * `timeoutMs` ran out. A reload started before the change (the screen also reloads on
+   * focus) may answer last; the list is right once a reload that began after it lands.
+   */
+  async emailsOnceEqual(expected: string[], timeoutMs = 15_000): Promise<string[]> {
+    const wanted = JSON.stringify([...expected].sort());
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const shown = await this.emails();
+      if (JSON.stringify(shown) === wanted || Date.now() > deadline) return shown;
+      await this.page.waitForTimeout(100);
+    }
+  }
+
   /** Reads the member list from the server again (e.g. after someone accepted a link). */
   async refresh(): Promise<void> {
     const reloaded = this.page.waitForResponse((r) => r.url().includes('/rest/v1/profiles'));
