@@ -524,6 +524,8 @@ describe('vault schema under concurrent writers (PostgreSQL server)', () => {
         .finally(() => {
           settled = true;
         });
+      // Take hold of the outcome now: the refusal may arrive before the commit's reply does.
+      const refused = failureOf(write);
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(settled).toBe(false);
 
@@ -532,7 +534,7 @@ describe('vault schema under concurrent writers (PostgreSQL server)', () => {
         [tenant],
       );
       await rotation.query('commit');
-      const failure = await failureOf(write);
+      const failure = await refused;
       expect(failure.message).toMatch(
         /encrypted with vault key version 1, but .* version 2: it was not saved/,
       );
