@@ -169,7 +169,8 @@ async function openNewWorkflow(list: WorkflowListPage, name: string): Promise<Wo
   return editor;
 }
 
-describe('workflow editor in Chromium', () => {
+// A real browser against a real server: sized for a loaded 2-core machine, like the app's e2e.
+describe('workflow editor in Chromium', { timeout: 180_000 }, () => {
   let context: BrowserContext;
   let page: Page;
   let list: WorkflowListPage;
@@ -403,7 +404,7 @@ describe('workflow editor in Chromium', () => {
   });
 });
 
-describe('two devices editing one workflow', () => {
+describe('two devices editing one workflow', { timeout: 180_000 }, () => {
   it('keeps both devices’ edits of different nodes made offline, and undo after a remote change reverts only the own edit', async () => {
     const email = uniqueEmail('editor-devices');
     const laptop = await newDevice(browser, server.url);
@@ -468,7 +469,7 @@ describe('two devices editing one workflow', () => {
   });
 });
 
-describe('a viewer', () => {
+describe('a viewer', { timeout: 180_000 }, () => {
   it('sees the workflow read-only, is told why, and cannot change it', async () => {
     const ownerDevice = await newDevice(browser, server.url);
     const owner = await signUp(await ownerDevice.newPage(), uniqueEmail('editor-owner'));
