@@ -31,7 +31,7 @@ export * from './secret-cipher.ts';
 export * from './errors.ts';
 `;
 
-describe('vault crypto in Chromium', () => {
+describe('vault crypto in Chromium', { timeout: 120_000 }, () => {
   let server: Server;
   let url: string;
   let browser: Browser;
