@@ -6,7 +6,6 @@
  * `select` of the same 100 rows (no HTTP, no JWT, no RLS).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import pg from 'pg';
 import WebSocket from 'ws';
 import { createClient } from '@supabase/supabase-js';
 import type { SupabaseClient } from '@supabase/supabase-js';
@@ -14,12 +13,12 @@ import type { Bench, BenchFigure } from './figures.ts';
 import { percentile } from './figures.ts';
 import type { LocalDatabaseConfig, LocalServer } from '../supabase/local/server.ts';
 import { startLocalServer } from '../supabase/local/server.ts';
+import { createPostgresDatabase } from '../test/helpers/postgres-database.ts';
 
 const rowCount = 10_000;
 const pageSize = 100;
 const clients = 8;
 const requestsPerBackend = 400;
-const adminUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 interface Checkpoint {
   txid: string;
@@ -68,17 +67,11 @@ async function withDatabase<T>(
   work: (config: LocalDatabaseConfig) => Promise<T>,
 ): Promise<T> {
   if (backend === 'pglite') return work({ kind: 'pglite', dataDir: null });
-  const name = `flowkeep_bench_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
+  const database = await createPostgresDatabase('flowkeep_bench');
   try {
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    return await work({ kind: 'postgres', url: url.toString() });
+    return await work({ kind: 'postgres', url: database.url });
   } finally {
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
+    await database.drop();
   }
 }
 

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { createPostgresDatabase } from './postgres-database.ts';
 import { migrate } from '../../supabase/local/migrate.ts';
 import {
   sqlClientFromPg,
@@ -15,9 +16,6 @@ import {
 
 export type Backend = 'pglite' | 'postgres';
 export const BACKENDS: Backend[] = ['pglite', 'postgres'];
-
-export const POSTGRES_ADMIN_URL =
-  process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export interface TestDatabase {
   backend: Backend;
@@ -95,20 +93,14 @@ export async function createTestDatabase(backend: Backend): Promise<TestDatabase
     };
   }
 
-  const name = `flowkeep_test_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
-  const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(POSTGRES_ADMIN_URL);
-  url.pathname = `/${name}`;
-  const pool = new pg.Pool({ connectionString: url.toString(), max: 12 });
+  const database = await createPostgresDatabase();
+  const pool = new pg.Pool({ connectionString: database.url, max: 12 });
   const sql = sqlClientFromPg(pool);
   await migrate(sql);
   return {
     backend,
     sql,
-    url: url.toString(),
+    url: database.url,
     createUser: (email) => insertUser(sql, email),
     async as(userId, fn) {
       const client = await pool.connect();
@@ -128,10 +120,7 @@ export async function createTestDatabase(backend: Backend): Promise<TestDatabase
     },
     async close() {
       await pool.end();
-      const cleanup = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-      await cleanup.connect();
-      await cleanup.query(`drop database if exists ${name} with (force)`);
-      await cleanup.end();
+      await database.drop();
     },
   };
 }

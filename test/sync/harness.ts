@@ -5,7 +5,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
-import pg from 'pg';
 import { BehaviorSubject } from 'rxjs';
 import WebSocket from 'ws';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
@@ -15,9 +14,7 @@ import { startLocalServer, type LocalServer } from '../../supabase/local/server.
 import { createFlowkeepDatabase, type FlowkeepDatabase } from '../../src/db/index.ts';
 import { startSync, type StartSyncOptions, type SyncEngine } from '../../sync/index.ts';
 import type { SyncedCollection, WorkflowDoc } from '../../sync/documents.ts';
-
-export const POSTGRES_ADMIN_URL =
-  process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+import { createPostgresDatabase } from '../helpers/postgres-database.ts';
 
 export interface TestServer extends LocalServer {
   /** Signs up a user and returns a signed-in client. */
@@ -37,26 +34,11 @@ export async function startTestServer(
   backend: 'pglite' | 'postgres',
   options: { accessTokenTtlSeconds?: number } = {},
 ): Promise<TestServer> {
-  let url: string | null = null;
-  let dropDatabase = async (): Promise<void> => undefined;
-  if (backend === 'postgres') {
-    const name = `flowkeep_sync_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
-    const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const target = new URL(POSTGRES_ADMIN_URL);
-    target.pathname = `/${name}`;
-    url = target.toString();
-    dropDatabase = async () => {
-      const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-      await client.connect();
-      await client.query(`drop database if exists ${name} with (force)`);
-      await client.end();
-    };
-  }
+  const database = backend === 'postgres' ? await createPostgresDatabase('flowkeep_sync') : null;
   const server = await startLocalServer({
-    database: url ? { kind: 'postgres', url } : { kind: 'pglite', dataDir: null },
+    database: database
+      ? { kind: 'postgres', url: database.url }
+      : { kind: 'pglite', dataDir: null },
     port: 0,
     staticDir: null,
     ...(options.accessTokenTtlSeconds
@@ -88,7 +70,7 @@ export async function startTestServer(
         await client.removeAllChannels();
       }
       await server.stop();
-      await dropDatabase();
+      await database?.drop();
     },
   };
 }

@@ -3,10 +3,7 @@
  * database `flowkeep_test_<random>` on the PostgreSQL server (started if it is down), dropped
  * when the test is done. Clients are real @supabase/supabase-js clients.
  */
-import { execSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdirSync } from 'node:fs';
-import pg from 'pg';
 import WebSocket from 'ws';
 import { createClient } from '@supabase/supabase-js';
 import type { SupabaseClient } from '@supabase/supabase-js';
@@ -16,50 +13,9 @@ import { startLocalServer } from '../../../supabase/local/server.ts';
 export type Backend = 'pglite' | 'postgres';
 export const backends: Backend[] = ['pglite', 'postgres'];
 
-const adminUrl = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+import { createPostgresDatabase } from '../../helpers/postgres-database.ts';
 
-async function ensurePostgresRunning(): Promise<void> {
-  const probe = async () => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    try {
-      await client.connect();
-      return true;
-    } catch {
-      return false;
-    } finally {
-      await client.end().catch(() => undefined);
-    }
-  };
-  if (await probe()) return;
-  const version = readdirSync('/etc/postgresql')[0];
-  execSync(`pg_ctlcluster --skip-systemctl-redirect ${version} main start`, { stdio: 'inherit' });
-  if (!(await probe())) throw new Error(`PostgreSQL is not reachable at ${adminUrl}`);
-}
-
-async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-/** A PostgreSQL database that lives as long as the test wants it. */
-export async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  await ensurePostgresRunning();
-  const name = `flowkeep_test_${randomBytes(6).toString('hex')}`;
-  await admin((client) => client.query(`create database ${name}`));
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      await admin((client) => client.query(`drop database if exists ${name} with (force)`));
-    },
-  };
-}
+export { createPostgresDatabase };
 
 export interface TestServer {
   server: LocalServer;
