@@ -118,9 +118,17 @@ async function emptyPanePoint(page: Page): Promise<{ x: number; y: number }> {
   return point;
 }
 
-/** Pans by dragging the canvas background back and forth for PAN_MS, as a user does. */
-async function pan(page: Page): Promise<{ intervals: number[]; work: number[]; rendered: number }> {
-  const start = await emptyPanePoint(page);
+type GestureRecording = { intervals: number[]; work: number[]; rendered: number };
+
+/**
+ * Holds the mouse down at `start` and sweeps it back and forth for PAN_MS, `steps` moves of
+ * `stepPx` each way, recording frame intervals and main-thread work meanwhile.
+ */
+async function recordSweep(
+  page: Page,
+  start: { x: number; y: number },
+  sweep: { steps: number; stepPx: number; slope: number },
+): Promise<GestureRecording> {
   await page.mouse.move(start.x, start.y);
   await page.mouse.down();
   await page.evaluate(() => (window as unknown as BenchWindow).__editorBench.startRecording());
@@ -128,9 +136,9 @@ async function pan(page: Page): Promise<{ intervals: number[]; work: number[]; r
   let direction = 1;
   let x = start.x;
   while (Date.now() - started < PAN_MS) {
-    for (let i = 0; i < 40; i++) {
-      x += direction * 6;
-      await page.mouse.move(x, start.y + (x - start.x) / 4);
+    for (let i = 0; i < sweep.steps; i++) {
+      x += direction * sweep.stepPx;
+      await page.mouse.move(x, start.y + (x - start.x) * sweep.slope);
     }
     direction = -direction;
   }
@@ -144,10 +152,13 @@ async function pan(page: Page): Promise<{ intervals: number[]; work: number[]; r
   return { ...recording, rendered };
 }
 
+/** Pans by dragging the canvas background back and forth for PAN_MS, as a user does. */
+async function pan(page: Page): Promise<GestureRecording> {
+  return recordSweep(page, await emptyPanePoint(page), { steps: 40, stepPx: 6, slope: 1 / 4 });
+}
+
 /** Drags one node around for PAN_MS: only that card should re-render per frame. */
-async function drag(
-  page: Page,
-): Promise<{ intervals: number[]; work: number[]; rendered: number }> {
+async function drag(page: Page): Promise<GestureRecording> {
   const pane = (await page.locator('.react-flow__pane').boundingBox())!;
   const cards = page.locator('.react-flow__node');
   let start: { x: number; y: number } | null = null;
@@ -163,27 +174,7 @@ async function drag(
     }
   }
   if (!start) throw new Error('No node fully in view to drag.');
-  await page.mouse.move(start.x, start.y);
-  await page.mouse.down();
-  await page.evaluate(() => (window as unknown as BenchWindow).__editorBench.startRecording());
-  const started = Date.now();
-  let direction = 1;
-  let x = start.x;
-  while (Date.now() - started < PAN_MS) {
-    for (let i = 0; i < 20; i++) {
-      x += direction * 5;
-      await page.mouse.move(x, start.y + (x - start.x) / 3);
-    }
-    direction = -direction;
-  }
-  const recording = await page.evaluate(() =>
-    (window as unknown as BenchWindow).__editorBench.stopRecording(),
-  );
-  await page.mouse.up();
-  const rendered = await page.evaluate(() =>
-    (window as unknown as BenchWindow).__editorBench.renderedNodes(),
-  );
-  return { ...recording, rendered };
+  return recordSweep(page, start, { steps: 20, stepPx: 5, slope: 1 / 3 });
 }
 
 /** Zooms with the wheel around the centre until the zoom is about 1 (a working zoom level). */
