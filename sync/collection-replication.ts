@@ -42,6 +42,8 @@ export interface CollectionReplicationOptions {
   serverId: string;
   pullBatchSize: number;
   pushBatchSize: number;
+  /** How long local writes gather before a push goes out; default 20 ms. */
+  pushCoalesceMs?: number;
   backoff: Backoff;
   /** Live changes from the server ('RESYNC' triggers a pull). */
   resync$: Observable<'RESYNC'>;
@@ -101,6 +103,11 @@ export class CollectionReplication {
       push: {
         batchSize: options.pushBatchSize,
         handler: (rows) => this.pushBatch(rows),
+        // One write can reach the upstream as several change events (RxDB's bulkUpsert
+        // inserts, then updates the documents that existed); a short wait sends them as one
+        // batch, and so does a burst of editor writes.
+        waitBeforePersist: () =>
+          new Promise((resolve) => setTimeout(resolve, options.pushCoalesceMs ?? 20)),
       },
     });
     let wasActive = false;
@@ -202,7 +209,8 @@ export class CollectionReplication {
     progress.done += rows.length;
     if (rows.length < batchSize) {
       progress.known = progress.done;
-    } else if (progress.known <= progress.done) {
+    } else if (progress.known === 0 || progress.known < progress.done) {
+      // Counted once per cycle, and again only if more rows arrived than were counted.
       const pending = await remote.pendingCount(name, nextCheckpoint).catch(() => batchSize);
       progress.known = progress.done + pending;
     }

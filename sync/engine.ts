@@ -259,7 +259,8 @@ export function startSync(options: StartSyncOptions): SyncEngine {
         );
       }
       for (const backoff of backoffs.values()) backoff.wake();
-      await directory.refresh(true);
+      // The pull cycle below reads memberships first; one request pair, not two.
+      directory.markStale();
       lastPull = Date.now();
       await Promise.all(
         [...replications].map(async ([, replication]) => {

@@ -66,6 +66,11 @@ export class TenantDirectory {
     return this.inFlight;
   }
 
+  /** The next refresh() asks the server even if the last one was just now. */
+  markStale(): void {
+    this.refreshedAt = 0;
+  }
+
   /** Tenants whose rows of `collection` this device may hold; null until the first refresh. */
   allowedTenants(collection: SyncedCollection): Set<string> | null {
     return this.roles ? readableTenants(this.roles, collection) : null;

@@ -19,6 +19,7 @@ import type { CollectionDocs, SyncedCollection } from '../../sync/documents.ts';
 import { SYNCED_COLLECTIONS } from '../../sync/documents.ts';
 import type { RejectedChangeDoc, StoredDoc, TenantDoc } from '../../sync/local-documents.ts';
 import { createConflictHandler } from '../../sync/conflict-handler.ts';
+import { withIndexedChangedSince } from './changed-since-storage.ts';
 import { connectorMigrations, connectorSchema } from './schemas/connectors.ts';
 import { executionMigrations, executionSchema } from './schemas/executions.ts';
 import { kbDocumentMigrations, kbDocumentSchema } from './schemas/kb-documents.ts';
@@ -102,8 +103,9 @@ export async function createFlowkeepDatabase(
   options: CreateFlowkeepDatabaseOptions,
 ): Promise<FlowkeepDatabase> {
   const devMode = options.devMode ?? isDevelopmentBuild();
-  let storage: RxStorage<unknown, unknown> =
-    options.storage ?? (getRxStorageDexie() as RxStorage<unknown, unknown>);
+  let storage: RxStorage<unknown, unknown> = withIndexedChangedSince(
+    options.storage ?? (getRxStorageDexie() as RxStorage<unknown, unknown>),
+  );
   // Once loaded, dev-mode applies to every database in the page and demands validation.
   if (devMode || devModeLoaded) {
     await loadDevMode();
