@@ -64,6 +64,10 @@ export class CollectionReplication {
   pullCalls = 0;
   private readonly knownFields: ReadonlySet<string>;
   private progress: { done: number; known: number } | null = null;
+  /** Rows known to this cycle by its last sync_pending_count (0: not counted yet). */
+  private countedKnown = 0;
+  private counting = false;
+  private statusState: SyncStatus['state'] | null = null;
   private lastSyncedAt: string | null = null;
   private readonly stream = new Subject<RxReplicationPullStreamItem<Doc, PullCheckpoint>>();
   /**
@@ -123,7 +127,7 @@ export class CollectionReplication {
       if (settled && !this.state.isStopped() && this.options.backoff.consecutiveFailures === 0) {
         this.progress = null;
         this.lastSyncedAt = this.now();
-        this.options.onStatus({ state: 'idle', lastSyncedAt: this.lastSyncedAt });
+        this.status({ state: 'idle', lastSyncedAt: this.lastSyncedAt });
       }
     });
   }
@@ -149,7 +153,7 @@ export class CollectionReplication {
       return result;
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      this.options.onStatus({
+      this.status({
         state: 'error',
         reason,
         retryingInMs: this.options.backoff.nextDelayMs(),
@@ -165,7 +169,8 @@ export class CollectionReplication {
     const { name, remote, directory, collection } = this.options;
     if (!this.progress) {
       this.progress = { done: 0, known: 0 };
-      this.options.onStatus({ state: 'pulling', ...this.progress });
+      this.countedKnown = 0;
+      this.status({ state: 'pulling', ...this.progress });
     }
     const result = await this.withRetry(async () => {
       await directory.refresh();
@@ -209,14 +214,46 @@ export class CollectionReplication {
     progress.done += rows.length;
     if (rows.length < batchSize) {
       progress.known = progress.done;
-    } else if (progress.known === 0 || progress.known < progress.done) {
+    } else {
+      progress.known = Math.max(progress.known, progress.done);
       // Counted once per cycle, and again only if more rows arrived than were counted.
-      const pending = await remote.pendingCount(name, nextCheckpoint).catch(() => batchSize);
-      progress.known = progress.done + pending;
+      if (!this.counting && progress.done > this.countedKnown) {
+        this.countInBackground(progress, nextCheckpoint);
+      }
     }
     this.progress = progress;
-    this.options.onStatus({ state: 'pulling', ...progress });
+    this.status({ state: 'pulling', ...progress });
     return { documents, checkpoint: nextCheckpoint ?? undefined };
+  }
+
+  /**
+   * Asks how many rows remain after `checkpoint` without holding up the pull: the count
+   * scans every remaining row on the server, so awaiting it would delay the next batch.
+   */
+  private countInBackground(
+    progress: { done: number; known: number },
+    checkpoint: PullCheckpoint | null,
+  ): void {
+    this.counting = true;
+    const countedFrom = progress.done;
+    this.options.remote
+      .pendingCount(this.options.name, checkpoint)
+      .then((pending) => {
+        if (this.progress !== progress) return; // that cycle is over
+        this.countedKnown = countedFrom + pending;
+        progress.known = Math.max(progress.known, this.countedKnown);
+        if (this.statusState === 'pulling') this.status({ state: 'pulling', ...progress });
+      })
+      // Without a count the status shows rows done so far; the next full batch asks again.
+      .catch(() => undefined)
+      .finally(() => {
+        this.counting = false;
+      });
+  }
+
+  private status(status: SyncStatus): void {
+    this.statusState = status.state;
+    this.options.onStatus(status);
   }
 
   private async pushBatch(
@@ -256,7 +293,7 @@ export class CollectionReplication {
     }
     if (toSend.length === 0) return [];
     await this.options.whenOnline();
-    this.options.onStatus({ state: 'pushing', count: toSend.length });
+    this.status({ state: 'pushing', count: toSend.length });
     const ids = [...sentById.keys()];
     for (const id of ids) this.pushing.set(id, (this.pushing.get(id) ?? 0) + 1);
     // This handler runs inside RxDB's upstream queue: its tail settles after RxDB has written
