@@ -57,6 +57,32 @@ async function tableSnapshot(db: TestDatabase) {
   };
 }
 
+/**
+ * Holds each device's call of `fn` until every device has made it, then lets all through
+ * together (or after 10 s, so a device that never gets there fails the test, not hangs it).
+ * Returns a function that restores the clients.
+ */
+function holdUntilAllArrive(fn: string, devices: Device[]): () => void {
+  let arrived = 0;
+  let releaseAll!: () => void;
+  const everyone = new Promise<void>((resolve) => {
+    releaseAll = resolve;
+    setTimeout(resolve, 10_000).unref();
+  });
+  const originals = devices.map((device) => device.client.rpc);
+  devices.forEach((device, index) => {
+    const original = originals[index]!;
+    device.client.rpc = async (name, args) => {
+      if (name === fn) {
+        if (++arrived === devices.length) releaseAll();
+        await everyone;
+      }
+      return original(name, args);
+    };
+  });
+  return () => devices.forEach((device, index) => (device.client.rpc = originals[index]!));
+}
+
 describe.each(BACKENDS)('vault end to end on %s', (backend) => {
   let db: TestDatabase;
   let tenant: string;
@@ -294,10 +320,13 @@ describe.each(BACKENDS)('vault end to end on %s', (backend) => {
       p_role: 'admin',
     });
     expect((await bob.vault.openTenant(tenant)).role).toBe('admin');
+    // "At once": both have read version 2 and prepared a rotation before either submits.
+    // Left to the scheduler, one rotation could finish before the other starts reading.
+    const restore = holdUntilAllArrive('vault_rotate', [alice, bob]);
     const results = await Promise.allSettled([
       alice.vault.rotateTenantKey(tenant),
       bob.vault.rotateTenantKey(tenant),
-    ]);
+    ]).finally(restore);
     const won = results.filter((r) => r.status === 'fulfilled');
     const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(won).toEqual([{ status: 'fulfilled', value: 3 }]);
