@@ -5,13 +5,11 @@
  * sign-in or server is involved.
  */
 import { createServer, type Server } from 'node:http';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import react from '@vitejs/plugin-react';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
+import { buildHarness } from './build-harness.ts';
 import { median, percentile, type Bench, type BenchFigure } from './figures.ts';
 
 const HARNESS = fileURLToPath(new URL('./editor-harness/', import.meta.url));
@@ -39,18 +37,6 @@ interface Size {
 }
 const BASELINE: Size = { label: '100 nodes / 120 edges', nodes: 100, edges: 120 };
 const LARGE: Size = { label: '1,000 nodes / 1,200 edges', nodes: 1000, edges: 1200 };
-
-async function buildHarness(): Promise<string> {
-  const outDir = await mkdtemp(join(tmpdir(), 'flowkeep-editor-bench-'));
-  await build({
-    configFile: false,
-    root: HARNESS,
-    logLevel: 'warn',
-    plugins: [react()],
-    build: { outDir, emptyOutDir: true, target: 'es2022', sourcemap: false },
-  });
-  return outDir;
-}
 
 function serve(dir: string): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
@@ -220,7 +206,7 @@ export const bench: Bench = {
   id: 'editor',
   title: 'Workflow editor in Chromium: open and pan',
   async run(): Promise<BenchFigure[]> {
-    const outDir = await buildHarness();
+    const outDir = await buildHarness(HARNESS, 'editor');
     const { server, url } = await serve(outDir);
     const browser = await chromium.launch({
       executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',

@@ -6,19 +6,21 @@
  * - HTTP requests needed to push 1,000 edited workflows (every request counted);
  * - sync_pull latency over HTTP with 1,000,000 rows in the table vs 10,000 (PostgreSQL).
  */
-import Dexie from 'dexie';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
 import { median, type Bench, type BenchFigure } from './figures.ts';
+import { seedWorkflows } from './seed-workflows.ts';
 import type { LocalServer } from '../supabase/local/server.ts';
 import type { JsonObject, PullCheckpoint } from '../sync/documents.ts';
 import { openDevice, startTestServer, type TestServer } from '../test/sync/harness.ts';
-import { replicateRxCollection } from 'rxdb/plugins/replication';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
-import type { RxStorage, WithDeleted } from 'rxdb';
-import { createFlowkeepDatabase } from '../src/db/index.ts';
-import { fromServerRow } from '../sync/row-mapping.ts';
+import type { RxStorage } from 'rxdb';
+import {
+  rawDexieBulkPutMs,
+  replicationFromMemory,
+  storageWriteOnlyMs,
+} from './local-write-floors.ts';
 
 const INITIAL_ROWS = 10_000;
 const PUSHED_DOCS = 1_000;
@@ -28,25 +30,6 @@ const PULL_PAGE = 500;
 
 function progress(message: string): void {
   process.stderr.write(`  [sync bench] ${new Date().toISOString().slice(11, 19)} ${message}\n`);
-}
-
-/** Inserts `count` workflows (3 nodes, 2 edges each) into a tenant, as superuser, in one statement. */
-async function seedWorkflows(server: LocalServer, tenantId: string, count: number): Promise<void> {
-  if (!/^[0-9a-f-]{36}$/.test(tenantId)) throw new Error(`not a tenant id: ${tenantId}`);
-  // One session for the claims and the insert: the stamping trigger reads auth.uid().
-  await server.sql.exec(`
-    begin;
-    select set_config('request.jwt.claims', '{}', true);
-    insert into public.workflows (id, tenant_id, name, description, nodes, edges, settings)
-    select gen_random_uuid(), '${tenantId}', 'Workflow ' || i, 'Seeded for the sync benchmark',
-           jsonb_build_array(
-             jsonb_build_object('id', 'n1', 'type', 'trigger', 'position', jsonb_build_object('x', 0, 'y', 0), 'data', jsonb_build_object('label', 'Start')),
-             jsonb_build_object('id', 'n2', 'type', 'llm', 'position', jsonb_build_object('x', 200, 'y', 0), 'data', jsonb_build_object('prompt', 'Summarise ' || i, 'model', 'gpt-4o-mini')),
-             jsonb_build_object('id', 'n3', 'type', 'output', 'position', jsonb_build_object('x', 400, 'y', 0), 'data', jsonb_build_object()))
-           , '[{"id":"e1","source":"n1","target":"n2"},{"id":"e2","source":"n2","target":"n3"}]'::jsonb,
-           '{}'::jsonb
-    from generate_series(1, ${count}) as i;
-    commit;`);
 }
 
 function countingClient(server: TestServer): { client: SupabaseClient; requests: string[] } {
@@ -74,28 +57,33 @@ async function signedInCountingClient(server: TestServer, email: string, passwor
   return counted;
 }
 
+function fakeIndexedDb(): RxStorage<unknown, unknown> {
+  return getRxStorageDexie({ indexedDB: new IDBFactory(), IDBKeyRange }) as RxStorage<
+    unknown,
+    unknown
+  >;
+}
+
 async function initialPullFigures(server: TestServer): Promise<BenchFigure[]> {
   const user = await server.signUp();
   await seedWorkflows(server, user.tenantId, INITIAL_ROWS);
 
   // Baseline: a raw SELECT of the same rows and a raw Dexie bulkPut, indexed like the schema.
-  const baselineStarted = performance.now();
-  const { rows } = await server.sql.query<{ row: Record<string, unknown> }>(
+  const selectStarted = performance.now();
+  const { rows } = await server.sql.query<{ row: JsonObject }>(
     'select to_jsonb(w) as row from public.workflows w where tenant_id = $1',
     [user.tenantId],
   );
-  const dexie = new Dexie('baseline', { indexedDB: new IDBFactory(), IDBKeyRange });
-  dexie.version(1).stores({ workflows: 'id, [tenant_id+updated_at]' });
-  await dexie.table('workflows').bulkPut(rows.map((r) => r.row));
-  const baselineMs = performance.now() - baselineStarted;
-  dexie.close();
+  const serverRows = rows.map((r) => r.row);
+  const selectMs = performance.now() - selectStarted;
+  const baselineMs =
+    selectMs + (await rawDexieBulkPutMs(serverRows, { indexedDB: new IDBFactory(), IDBKeyRange }));
 
   progress(`baseline ${Math.round(baselineMs)} ms; RxDB replication from memory...`);
-  const replicationMs = await replicationFromMemoryMs(
-    user.id,
-    rows.map((r) => r.row as JsonObject),
-  );
-  progress(`${Math.round(replicationMs)} ms; initial pull...`);
+  const fromMemory = await replicationFromMemory(fakeIndexedDb(), serverRows, PULL_PAGE);
+  progress(`${Math.round(fromMemory.ms)} ms; one RxDB storage write...`);
+  const storageWriteMs = await storageWriteOnlyMs(fakeIndexedDb(), serverRows, PULL_PAGE);
+  progress(`${Math.round(storageWriteMs)} ms; initial pull...`);
   const started = performance.now();
   const device = await openDevice(user.client, user.id, {
     sync: { live: false, pollIntervalMs: 3_600_000, fallbackPollIntervalMs: 3_600_000 },
@@ -118,63 +106,22 @@ async function initialPullFigures(server: TestServer): Promise<BenchFigure[]> {
     },
     {
       name: `the same rows through RxDB's replication from memory (no network, no server)`,
-      value: replicationMs,
+      value: fromMemory.ms,
       unit: 'ms',
       baseline: { name: 'raw SELECT + raw Dexie bulkPut', value: baselineMs },
-      note: 'the floor any replicateRxCollection sync on this storage starts from',
+      note:
+        `the floor any replicateRxCollection sync on this storage starts from; of it, ` +
+        `${Math.round(fromMemory.documentWritesMs)} ms writing the documents and ` +
+        `${Math.round(fromMemory.metaWritesMs)} ms writing their assumed-master copies`,
+    },
+    {
+      name: `the same rows written once through RxDB's storage (bulkWrite, pages of ${PULL_PAGE})`,
+      value: storageWriteMs,
+      unit: 'ms',
+      baseline: { name: 'raw SELECT + raw Dexie bulkPut', value: baselineMs },
+      note: 'no replication, no metadata: the least any write through RxDB costs here',
     },
   ];
-}
-
-/**
- * replicateRxCollection into the same local collection, with a pull handler that hands out
- * the already-selected rows in pages of the engine's size and a push handler that accepts
- * everything: what RxDB's protocol itself costs (fork and assumed-master writes).
- */
-async function replicationFromMemoryMs(userId: string, rows: JsonObject[]): Promise<number> {
-  const database = await createFlowkeepDatabase({
-    userId,
-    storage: getRxStorageDexie({ indexedDB: new IDBFactory(), IDBKeyRange }) as RxStorage<
-      unknown,
-      unknown
-    >,
-    collections: ['workflows'],
-    multiInstance: false,
-    devMode: false,
-  });
-  const collection = database.workflows!;
-  const known = new Set(
-    Object.keys(collection.schema.jsonSchema.properties).filter((key) => !key.startsWith('_')),
-  );
-  const started = performance.now();
-  const replication = replicateRxCollection<Record<string, unknown>, { offset: number }>({
-    replicationIdentifier: 'bench-from-memory',
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any synced collection
-    collection: collection as any,
-    live: true,
-    waitForLeadership: false,
-    pull: {
-      batchSize: PULL_PAGE,
-      handler: async (checkpoint) => {
-        const offset = checkpoint?.offset ?? 0;
-        const page = rows.slice(offset, offset + PULL_PAGE);
-        return {
-          documents: page.map((row) =>
-            fromServerRow<WithDeleted<Record<string, unknown>>>(row, known),
-          ),
-          checkpoint: { offset: offset + page.length },
-        };
-      },
-    },
-    push: { batchSize: 1000, handler: async () => [] },
-  });
-  await replication.awaitInSync();
-  const ms = performance.now() - started;
-  const count = await collection.count().exec();
-  await replication.cancel();
-  await database.close();
-  if (count !== rows.length) throw new Error(`replication stored ${count} of ${rows.length} rows`);
-  return ms;
 }
 
 async function pushRequestFigures(server: TestServer): Promise<BenchFigure[]> {

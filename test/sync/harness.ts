@@ -32,7 +32,7 @@ export interface TestUser {
 
 export async function startTestServer(
   backend: 'pglite' | 'postgres',
-  options: { accessTokenTtlSeconds?: number } = {},
+  options: { accessTokenTtlSeconds?: number; staticDir?: string } = {},
 ): Promise<TestServer> {
   const database = backend === 'postgres' ? await createPostgresDatabase('flowkeep_sync') : null;
   const server = await startLocalServer({
@@ -40,7 +40,7 @@ export async function startTestServer(
       ? { kind: 'postgres', url: database.url }
       : { kind: 'pglite', dataDir: null },
     port: 0,
-    staticDir: null,
+    staticDir: options.staticDir ?? null,
     ...(options.accessTokenTtlSeconds
       ? { accessTokenTtlSeconds: options.accessTokenTtlSeconds }
       : {}),
