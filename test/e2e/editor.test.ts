@@ -76,8 +76,8 @@ class WorkflowEditorPage {
   async connect(from: string, output: string, to: string, input: string): Promise<void> {
     const source = this.node(from).locator(`.react-flow__handle[data-handleid="${output}"]`);
     const target = this.node(to).locator(`.react-flow__handle[data-handleid="${input}"]`);
-    const a = (await source.boundingBox())!;
-    const b = (await target.boundingBox())!;
+    const a = await this.settledBox(source);
+    const b = await this.settledBox(target);
     await this.page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
     await this.page.mouse.down();
     await this.page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 12 });
@@ -85,13 +85,43 @@ class WorkflowEditorPage {
   }
 
   async dragNode(title: string, dx: number, dy: number): Promise<void> {
-    const box = (await this.node(title).boundingBox())!;
+    const box = await this.settledBox(this.node(title));
     const x = box.x + box.width / 2;
     const y = box.y + 12;
     await this.page.mouse.move(x, y);
     await this.page.mouse.down();
     await this.page.mouse.move(x + dx, y + dy, { steps: 10 });
     await this.page.mouse.up();
+  }
+
+  /**
+   * Where an element is once it has stopped moving: auto-layout and fit-view move nodes on
+   * the next animation frames, so a box read right after the click can be where it was.
+   */
+  private async settledBox(
+    locator: Locator,
+  ): Promise<{ x: number; y: number; width: number; height: number }> {
+    let last = await locator.boundingBox();
+    for (let frame = 0; frame < 60; frame++) {
+      await this.page.evaluate(
+        () =>
+          new Promise<void>((resolve) =>
+            requestAnimationFrame(() => requestAnimationFrame(() => resolve())),
+          ),
+      );
+      const next = await locator.boundingBox();
+      if (
+        last &&
+        next &&
+        last.x === next.x &&
+        last.y === next.y &&
+        last.width === next.width &&
+        last.height === next.height
+      )
+        return next;
+      last = next;
+    }
+    throw new Error(`${String(locator)} kept moving for 60 frames`);
   }
 
   /** Clicks an empty spot of the canvas so shortcuts go to the editor, not a field. */
