@@ -10,7 +10,7 @@ import type { RxStorage, WithDeleted } from 'rxdb';
 import { replicateRxCollection } from 'rxdb/plugins/replication';
 import { createFlowkeepDatabase } from '../src/db/index.ts';
 import type { JsonObject } from '../sync/documents.ts';
-import { fromServerRow } from '../sync/row-mapping.ts';
+import { fromServerRow, schemaFields } from '../sync/row-mapping.ts';
 
 type Storage = RxStorage<unknown, unknown>;
 
@@ -36,10 +36,6 @@ function openWorkflowsOnly(storage: Storage) {
     multiInstance: false,
     devMode: false,
   });
-}
-
-function knownFields(schemaProperties: object): Set<string> {
-  return new Set(Object.keys(schemaProperties).filter((key) => !key.startsWith('_')));
 }
 
 /** Sums the time storage instances spend in bulkWrite: the documents vs RxDB's replication metadata. */
@@ -93,7 +89,7 @@ export async function replicationFromMemory(
   const { storage: timed, totals } = timingBulkWrites(storage);
   const database = await openWorkflowsOnly(timed);
   const collection = database.workflows!;
-  const known = knownFields(collection.schema.jsonSchema.properties);
+  const known = schemaFields(collection.schema.jsonSchema.properties);
   const started = performance.now();
   const replication = replicateRxCollection<Record<string, unknown>, { offset: number }>({
     replicationIdentifier: 'bench-from-memory',
@@ -133,7 +129,7 @@ export async function storageWriteOnlyMs(
 ): Promise<number> {
   const database = await openWorkflowsOnly(storage);
   const collection = database.workflows!;
-  const known = knownFields(collection.schema.jsonSchema.properties);
+  const known = schemaFields(collection.schema.jsonSchema.properties);
   const started = performance.now();
   for (let offset = 0; offset < rows.length; offset += pageSize) {
     const page = rows.slice(offset, offset + pageSize).map((row) => ({

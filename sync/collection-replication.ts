@@ -24,7 +24,7 @@ import { Backoff } from './backoff.ts';
 import { documentsEqual } from './conflict-handler.ts';
 import { rejectionReason } from './rejection-reason.ts';
 import type { SyncRemote } from './remote.ts';
-import { fromServerRow, toServerState } from './row-mapping.ts';
+import { fromServerRow, schemaFields, toServerState } from './row-mapping.ts';
 import type { SyncStatus } from './status.ts';
 import type { TenantDirectory } from './tenant-directory.ts';
 
@@ -84,11 +84,7 @@ export class CollectionReplication {
   private purgedFor: string | null = null;
 
   constructor(private readonly options: CollectionReplicationOptions) {
-    const schemaProperties = options.collection.schema.jsonSchema.properties as Record<
-      string,
-      unknown
-    >;
-    this.knownFields = new Set(Object.keys(schemaProperties).filter((key) => !key.startsWith('_')));
+    this.knownFields = schemaFields(options.collection.schema.jsonSchema.properties);
     options.resync$.subscribe(() => this.requestResync());
     this.state = replicateRxCollection<Doc, PullCheckpoint>({
       replicationIdentifier: `flowkeep-sync-${options.name}-${options.serverId}`,

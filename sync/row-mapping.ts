@@ -8,6 +8,11 @@ import type { JsonObject } from './documents.ts';
 
 const STORAGE_FIELDS = ['_meta', '_rev', '_attachments'];
 
+/** The fields of a local schema a pulled row may fill: its properties, without RxDB's `_` ones. */
+export function schemaFields(schemaProperties: object): Set<string> {
+  return new Set(Object.keys(schemaProperties).filter((key) => !key.startsWith('_')));
+}
+
 /** A server row (to_jsonb of the table) as a local document. */
 export function fromServerRow<T>(row: JsonObject, knownFields: ReadonlySet<string>): T {
   const doc: Record<string, unknown> = {};
