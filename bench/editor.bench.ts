@@ -8,20 +8,12 @@ import { createServer, type Server } from 'node:http';
 import { readFile, rm } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { buildHarness } from './build-harness.ts';
 import { median, percentile, type Bench, type BenchFigure } from './figures.ts';
+import { launchBrowser } from '../test/e2e/support/browser.ts';
 
 const HARNESS = fileURLToPath(new URL('./editor-harness/', import.meta.url));
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 const OPEN_RUNS = 3;
 const PAN_MS = 3000;
 const TYPES: Record<string, string> = {
@@ -208,11 +200,7 @@ export const bench: Bench = {
   async run(): Promise<BenchFigure[]> {
     const outDir = await buildHarness(HARNESS, 'editor');
     const { server, url } = await serve(outDir);
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
+    const browser = await launchBrowser();
     try {
       const base = await measure(browser, url, BASELINE);
       const large = await measure(browser, url, LARGE);
