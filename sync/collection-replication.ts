@@ -8,11 +8,16 @@
  *   server row and are merged by the collection's conflict handler (sync/conflict-handler.ts);
  * - refused rows (RLS, constraint, lost membership) are recorded in `rejected_changes` and
  *   handed back to RxDB as the server state the device assumed (or a tombstone when the row
- *   never reached the server), which returns the local document to the server's state.
+ *   never reached the server), which returns the local document to the server's state;
+ * - a request that fails is retried inside the handler, never thrown to RxDB: RxDB's retry
+ *   path breaks its task queue for good (its `retryTime` check throws on 0, and a rejected
+ *   push lets a later checkpoint skip the unsent rows), so the handlers wait at the online
+ *   gate while the server is unreachable and back off on server errors, until they succeed
+ *   or sync stops.
  */
 import type { RxCollection, RxReplicationPullStreamItem, WithDeleted } from 'rxdb';
 import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
-import { Subject, type Observable } from 'rxjs';
+import { BehaviorSubject, Subject, type Observable } from 'rxjs';
 import type {
   PullCheckpoint,
   SyncedCollection,
@@ -22,8 +27,10 @@ import type {
 import type { RejectedChangeDoc } from './local-documents.ts';
 import { Backoff } from './backoff.ts';
 import { documentsEqual } from './conflict-handler.ts';
+import { SyncStoppedError, type Connectivity } from './connectivity.ts';
 import { rejectionReason } from './rejection-reason.ts';
-import type { SyncRemote } from './remote.ts';
+import { isServerUnreachable, type SyncRemote } from './remote.ts';
+import { countUnsentChanges } from './unsent-changes.ts';
 import { fromServerRow, schemaFields, toServerState } from './row-mapping.ts';
 import type { SyncStatus } from './status.ts';
 import type { TenantDirectory } from './tenant-directory.ts';
@@ -50,13 +57,16 @@ export interface CollectionReplicationOptions {
   onStatus: (status: SyncStatus) => void;
   onRejected: (change: RejectedChangeDoc) => void;
   /**
-   * Resolves when requests may go out (online), or rejects once sync stops. Handlers wait
-   * here rather than RxDB being paused: a paused RxDB replication drops local change events,
-   * and a write made around the resume could then be skipped by the push checkpoint.
+   * The online gate. Handlers wait there rather than RxDB being paused: a paused RxDB
+   * replication drops local change events, and a write made around the resume could then
+   * be skipped by the push checkpoint.
    */
-  whenOnline: () => Promise<void>;
+  connectivity: Connectivity;
   now?: () => string;
 }
+
+/** Wait before RxDB retries a handler that threw; only happens once sync has stopped. */
+const RXDB_RETRY_MS = 1000;
 
 export class CollectionReplication {
   readonly state: RxReplicationState<Doc, PullCheckpoint>;
@@ -82,6 +92,11 @@ export class CollectionReplication {
   private resyncPending = false;
   /** The allowed-tenant set the last purge of foreign rows ran for. */
   private purgedFor: string | null = null;
+  private stopped = false;
+  private pullWaiters: (() => void)[] = [];
+  private readonly unsent = new BehaviorSubject(0);
+  private countingUnsent: Promise<void> | null = null;
+  private recountRequested = false;
 
   constructor(private readonly options: CollectionReplicationOptions) {
     this.knownFields = schemaFields(options.collection.schema.jsonSchema.properties);
@@ -90,8 +105,9 @@ export class CollectionReplication {
       replicationIdentifier: `flowkeep-sync-${options.name}-${options.serverId}`,
       collection: options.collection,
       live: true,
-      // Backoff happens inside the handlers (sync/backoff.ts); RxDB then retries at once.
-      retryTime: 0,
+      // Handlers retry themselves and never throw while sync runs (see the header). Never 0:
+      // RxDB's retry path throws on a falsy retryTime.
+      retryTime: RXDB_RETRY_MS,
       waitForLeadership: false, // the engine waits for leadership before starting
       autoStart: false,
       toggleOnDocumentVisible: false,
@@ -110,11 +126,21 @@ export class CollectionReplication {
           new Promise((resolve) => setTimeout(resolve, options.pushCoalesceMs ?? 20)),
       },
     });
+    // Whatever RxDB reports (storage errors in its queues) is recounted, never left unhandled.
+    this.state.error$.subscribe(() => this.recountUnsent());
+    // What an earlier session left unsent (a reload while offline) is counted from the start.
+    this.recountUnsent();
+    // Local writes change what is unsent; pulled ones do not, and a large pull is not slowed
+    // by counting after each of its batches (the count runs again when the cycle settles).
+    options.collection.$.subscribe(() => {
+      if (this.statusState !== 'pulling') this.recountUnsent();
+    });
     let wasActive = false;
     this.state.active$.subscribe((active) => {
       const settled = wasActive && !active;
       wasActive = active;
       this.active = active;
+      if (settled) this.recountUnsent();
       if (settled && this.resyncPending) {
         this.resyncPending = false;
         this.stream.next('RESYNC');
@@ -125,6 +151,54 @@ export class CollectionReplication {
         this.lastSyncedAt = this.now();
         this.status({ state: 'idle', lastSyncedAt: this.lastSyncedAt });
       }
+    });
+  }
+
+  /** Local changes the server does not have yet (see sync/unsent-changes.ts). */
+  get unsent$(): Observable<number> {
+    return this.unsent.asObservable();
+  }
+
+  /** Resolves after the next successful pull request of this collection. */
+  whenPulled(): Promise<void> {
+    return new Promise((resolve) => this.pullWaiters.push(resolve));
+  }
+
+  /** Stops the replication; handlers waiting at the online gate give up. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.options.backoff.wake();
+    const waiters = this.pullWaiters;
+    this.pullWaiters = [];
+    for (const resolve of waiters) resolve();
+    await this.state.cancel();
+    await this.countingUnsent;
+    this.unsent.complete();
+  }
+
+  /** Counts unsent changes again, once at a time; a request during a count runs after it. */
+  recountUnsent(): void {
+    if (this.stopped) return;
+    if (this.countingUnsent) {
+      this.recountRequested = true;
+      return;
+    }
+    this.countingUnsent = (async () => {
+      do {
+        this.recountRequested = false;
+        await this.state.startPromise;
+        const internal = this.state.internalReplicationState;
+        if (!internal || this.stopped) return;
+        try {
+          const count = await countUnsentChanges(internal);
+          if (!this.stopped && count !== this.unsent.getValue()) this.unsent.next(count);
+        } catch {
+          // The database is closing (sign-out): the count no longer matters.
+          return;
+        }
+      } while (this.recountRequested && !this.stopped);
+    })().finally(() => {
+      this.countingUnsent = null;
     });
   }
 
@@ -142,25 +216,34 @@ export class CollectionReplication {
     return (this.options.now ?? (() => new Date().toISOString()))();
   }
 
-  private async withRetry<T>(what: () => Promise<T>): Promise<T> {
-    try {
-      const result = await what();
-      this.options.backoff.succeeded();
-      return result;
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      this.status({
-        state: 'error',
-        reason,
-        retryingInMs: this.options.backoff.nextDelayMs(),
-      });
-      await this.options.backoff.failed();
-      throw error; // RxDB retries the handler
+  /**
+   * Runs `what` until it succeeds: at the online gate while the server cannot be reached,
+   * with backoff after an answer that is an error. Throws only once sync has stopped.
+   */
+  private async untilDone<T>(what: () => Promise<T>): Promise<T> {
+    const { connectivity, backoff } = this.options;
+    for (;;) {
+      if (this.stopped) throw new SyncStoppedError();
+      await connectivity.whenConnected();
+      try {
+        const result = await what();
+        backoff.succeeded();
+        return result;
+      } catch (error) {
+        if (this.stopped) throw new SyncStoppedError();
+        if (isServerUnreachable(error)) {
+          connectivity.reportUnreachable();
+          continue;
+        }
+        const reason = error instanceof Error ? error.message : String(error);
+        this.status({ state: 'error', reason, retryingInMs: backoff.nextDelayMs() });
+        await backoff.failed();
+      }
     }
   }
 
   private async pullBatch(checkpoint: PullCheckpoint | null, batchSize: number) {
-    await this.options.whenOnline();
+    await this.options.connectivity.whenConnected();
     this.pullCalls++;
     const { name, remote, directory, collection } = this.options;
     if (!this.progress) {
@@ -168,11 +251,15 @@ export class CollectionReplication {
       this.countedKnown = 0;
       this.status({ state: 'pulling', ...this.progress });
     }
-    const result = await this.withRetry(async () => {
+    let rewind = false;
+    const result = await this.untilDone(async () => {
       await directory.refresh();
-      const from = directory.takeRewind(name) ? null : checkpoint;
-      return remote.pull(name, from, batchSize);
+      rewind = directory.takeRewind(name) || rewind;
+      return remote.pull(name, rewind ? null : checkpoint, batchSize);
     });
+    const waiters = this.pullWaiters;
+    this.pullWaiters = [];
+    for (const resolve of waiters) resolve();
     let rows = result.documents;
     let nextCheckpoint = result.checkpoint ?? checkpoint;
     const blocked = rows.findIndex((row) => this.pushing.has(String(row['id'])));
@@ -288,7 +375,7 @@ export class CollectionReplication {
       });
     }
     if (toSend.length === 0) return [];
-    await this.options.whenOnline();
+    await this.options.connectivity.whenConnected();
     this.status({ state: 'pushing', count: toSend.length });
     const ids = [...sentById.keys()];
     for (const id of ids) this.pushing.set(id, (this.pushing.get(id) ?? 0) + 1);
@@ -308,7 +395,7 @@ export class CollectionReplication {
           this.requestResync();
         }
       });
-    const result = await this.withRetry(() => remote.push(name, toSend));
+    const result = await this.untilDone(() => remote.push(name, toSend));
     const conflicts: WithDeleted<Doc>[] = result.conflicts.map((row) =>
       fromServerRow<WithDeleted<Doc>>(row, this.knownFields),
     );

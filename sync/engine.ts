@@ -3,20 +3,25 @@
  * local database to the server, for the signed-in user, in the leader tab only.
  *
  *   const engine = startSync({ database, supabase, userId });
- *   engine.status$.subscribe(render);      // offline | connecting | pulling | pushing | idle | error
+ *   engine.status$.subscribe(render);      // offline | unreachable | pulling | pushing | idle | error
+ *   engine.unsent$.subscribe(showCount);   // local changes the server does not have yet
  *   engine.rejected$.subscribe(showToast); // a write the server refused (already undone locally)
  *   await engine.syncNow();                // "sync now" button
  *   await engine.stop();                   // on sign-out, before closing the database
  *
- * Pulls are triggered by the server's change channel, by polling as a fallback, by coming
- * back online and by token refreshes. Pushes follow local writes. Offline, everything stays
- * local and nothing is lost; the replications pause and resume on `online`.
+ * Its parts: the online gate (connectivity.ts) holds requests while the browser is offline
+ * or the server unreachable and probes until it is back; one replication per collection
+ * (collection-replication.ts) retries its requests until they succeed; pulls are triggered
+ * by the server's change channel (live-trigger.ts), by polling as a fallback
+ * (poll-scheduler.ts), by coming back online, by focus and by token refreshes.
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { RxCollection, RxDatabase } from 'rxdb';
 import {
   BehaviorSubject,
+  combineLatest,
   distinctUntilChanged,
+  EMPTY,
   fromEvent,
   map,
   merge,
@@ -28,11 +33,13 @@ import {
 } from 'rxjs';
 import { Backoff, type BackoffOptions } from './backoff.ts';
 import { CollectionReplication } from './collection-replication.ts';
+import { Connectivity } from './connectivity.ts';
 import { SYNCED_COLLECTIONS, type SyncedCollection } from './documents.ts';
-import { openLiveChannel, type LiveChannel } from './live-channel.ts';
+import { LiveTrigger } from './live-trigger.ts';
 import type { RejectedChangeDoc, TenantDoc } from './local-documents.ts';
-import { SyncRemote } from './remote.ts';
-import { overallStatus, type CollectionStatuses, type SyncStatus } from './status.ts';
+import { PollScheduler } from './poll-scheduler.ts';
+import { isServerUnreachable, SyncRemote } from './remote.ts';
+import { engineStatus, type CollectionStatuses, type SyncStatus } from './status.ts';
 import { TenantDirectory } from './tenant-directory.ts';
 
 export interface StartSyncOptions {
@@ -44,6 +51,9 @@ export interface StartSyncOptions {
   userId: string;
   /** Connectivity; defaults to the browser's online/offline events (always online in Node). */
   online$?: Observable<boolean>;
+  /** Good moments to look for the server again at once; default: window focus and the page
+   * becoming visible. */
+  wake$?: Observable<unknown>;
   /** Which collections to sync; default every synced collection open in the database. */
   collections?: readonly SyncedCollection[];
   pullBatchSize?: number;
@@ -54,18 +64,24 @@ export interface StartSyncOptions {
   fallbackPollIntervalMs?: number;
   /** Use the server's change channel (default true). */
   live?: boolean;
+  /** Backoff after the server answered with an error (default 1 s doubling to 60 s). */
   retry?: BackoffOptions;
+  /** Probing a server that cannot be reached: first and longest wait (default 0.5 s, 5 s). */
+  probe?: { initialMs?: number; maxMs?: number };
 }
 
 export interface SyncEngine {
-  /** Overall status: the most pressing state among the collections. */
+  /** Overall status: the most pressing state among the collections and the connection. */
   readonly status$: Observable<SyncStatus>;
   readonly collectionStatus$: Observable<CollectionStatuses>;
+  /** Local changes (documents) the server does not have yet, all collections together. */
+  readonly unsent$: Observable<number>;
   /** Each write the server refused; the same entries are stored in `rejected_changes`. */
   readonly rejected$: Observable<RejectedChangeDoc>;
   /** The user's organizations with their role, from the local database (works offline). */
   readonly tenants$: Observable<TenantDoc[]>;
-  /** Pull and push everything now; resolves when in sync. Throws while offline. */
+  /** Pull and push everything now; resolves when in sync. Throws while offline or while the
+   * server cannot be reached. */
   syncNow(): Promise<void>;
   /** Stops syncing (sign-out). Local data stays. */
   stop(): Promise<void>;
@@ -79,7 +95,13 @@ function browserOnline$(): Observable<boolean> {
   ).pipe(startWith(navigator.onLine));
 }
 
-const TENANCY_TABLES = ['tenant_members', 'tenants'];
+function browserWake$(): Observable<unknown> {
+  if (typeof window === 'undefined' || typeof document === 'undefined') return EMPTY;
+  return merge(
+    fromEvent(window, 'focus'),
+    fromEvent(document, 'visibilitychange').pipe(map(() => document.visibilityState === 'visible')),
+  );
+}
 
 export function startSync(options: StartSyncOptions): SyncEngine {
   const { database, supabase, userId } = options;
@@ -96,6 +118,19 @@ export function startSync(options: StartSyncOptions): SyncEngine {
   }
 
   const remote = new SyncRemote(supabase);
+  const connectivity = new Connectivity({
+    online$: (options.online$ ?? browserOnline$()).pipe(distinctUntilChanged()),
+    // Any answer means the server is there; only "no answer" keeps the gate closed.
+    probe: () =>
+      remote.memberships(userId).then(
+        () => undefined,
+        (error: unknown) => {
+          if (isServerUnreachable(error)) throw error;
+        },
+      ),
+    probeInitialMs: options.probe?.initialMs,
+    probeMaxMs: options.probe?.maxMs,
+  });
   const directory = new TenantDirectory({
     tenants: tenantsCollection,
     rejectedChanges: rejectedCollection,
@@ -106,11 +141,6 @@ export function startSync(options: StartSyncOptions): SyncEngine {
   const statuses = new BehaviorSubject<CollectionStatuses>(
     Object.fromEntries(collections.map((name) => [name, { state: 'connecting' }])),
   );
-  let online: boolean | null = null;
-  const setStatus = (name: SyncedCollection, status: SyncStatus): void => {
-    if (online === false && status.state !== 'offline') return;
-    statuses.next({ ...statuses.getValue(), [name]: status });
-  };
   const rejected = new Subject<RejectedChangeDoc>();
   const resync = new Map(collections.map((name) => [name, new Subject<'RESYNC'>()] as const));
   const backoffs = new Map(collections.map((name) => [name, new Backoff(options.retry)] as const));
@@ -131,105 +161,81 @@ export function startSync(options: StartSyncOptions): SyncEngine {
         pushBatchSize: options.pushBatchSize ?? 1000,
         backoff: backoffs.get(name)!,
         resync$: resync.get(name)!.asObservable(),
-        onStatus: (status) => setStatus(name, status),
+        onStatus: (status) => statuses.next({ ...statuses.getValue(), [name]: status }),
         onRejected: (change) => rejected.next(change),
-        whenOnline: () => whenOnline(),
+        connectivity,
       }),
     ]),
   );
+  const unsent$ = combineLatest([...replications.values()].map((r) => r.unsent$)).pipe(
+    map((counts) => counts.reduce((sum, count) => sum + count, 0)),
+    distinctUntilChanged(),
+  );
 
-  let started = false;
   let stopped = false;
-  let channel: LiveChannel | null = null;
-  let pollTimer: ReturnType<typeof setTimeout> | null = null;
-  let lastPull = Date.now();
   const subscriptions: Subscription[] = [];
-
+  const wakeAll = (): void => {
+    connectivity.wake();
+    for (const backoff of backoffs.values()) backoff.wake();
+  };
   const resyncAll = (): void => {
-    lastPull = Date.now();
+    poller.pulled();
     for (const subject of resync.values()) subject.next('RESYNC');
   };
-
-  const schedulePoll = (): void => {
-    if (stopped) return;
-    pollTimer = setTimeout(() => {
-      const channelUp = channelConnected;
-      const interval = channelUp
+  const poller = new PollScheduler({
+    intervalMs: () =>
+      live?.connected
         ? (options.pollIntervalMs ?? 60_000)
-        : (options.fallbackPollIntervalMs ?? 5_000);
-      if (online && started && Date.now() - lastPull >= interval) resyncAll();
-      schedulePoll();
-    }, 1000);
-  };
-  let channelConnected = false;
-
-  // Handlers wait here while offline (see CollectionReplication's whenOnline).
-  let onlineWaiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
-  const whenOnline = (): Promise<void> => {
-    if (stopped) return Promise.reject(new Error('Sync stopped'));
-    if (online) return Promise.resolve();
-    return new Promise((resolve, reject) => onlineWaiters.push({ resolve, reject }));
-  };
-  const releaseWaiters = (error?: Error): void => {
-    const waiters = onlineWaiters;
-    onlineWaiters = [];
-    for (const waiter of waiters) {
-      if (error) waiter.reject(error);
-      else waiter.resolve();
-    }
-  };
-  let replicationsStarted = false;
-
-  const goOnline = async (): Promise<void> => {
-    for (const backoff of backoffs.values()) backoff.wake();
-    for (const name of collections) setStatus(name, { state: 'connecting' });
-    releaseWaiters();
-    if (!replicationsStarted) {
-      replicationsStarted = true;
-      for (const replication of replications.values()) await replication.state.start();
-    } else {
-      resyncAll();
-    }
-    if (options.live !== false && !channel) {
-      channel = openLiveChannel(supabase, [...collections, ...TENANCY_TABLES]);
-      subscriptions.push(
-        channel.connected$.subscribe((connected) => {
-          channelConnected = connected;
-          // Changes made while the channel was down are only found by pulling.
-          if (connected) resyncAll();
-        }),
-        channel.changes$.subscribe((table) => {
-          if (TENANCY_TABLES.includes(table)) {
-            void directory.refresh(true).then(resyncAll);
-          } else {
-            resync.get(table as SyncedCollection)?.next('RESYNC');
-          }
-        }),
-      );
-    }
-  };
-
-  const goOffline = async (): Promise<void> => {
-    for (const name of collections) setStatus(name, { state: 'offline' });
-    if (channel) {
-      const closing = channel;
-      channel = null;
-      channelConnected = false;
-      await closing.close();
-    }
-  };
+        : (options.fallbackPollIntervalMs ?? 5_000),
+    poll: () => {
+      if (connectivity.current === 'online') resyncAll();
+    },
+  });
+  const live =
+    options.live === false
+      ? null
+      : new LiveTrigger({
+          supabase,
+          collections,
+          onChange: (collection) => resync.get(collection)?.next('RESYNC'),
+          onTenancyChange: () => void directory.refresh(true).then(resyncAll),
+          onConnected: (connected) => {
+            poller.schedule();
+            if (!connected) return;
+            // Back after a drop: the server may have been away, and changes made meanwhile
+            // are only found by pulling.
+            wakeAll();
+            resyncAll();
+          },
+        });
 
   let transition: Promise<void> = Promise.resolve();
   const start = async (): Promise<void> => {
     if (database.multiInstance) await database.waitForLeadership();
     if (stopped) return;
-    started = true;
+    // Started at once, online or not: the handlers wait at the online gate, and the
+    // replications count unsent changes from the local database even while offline.
+    for (const replication of replications.values()) await replication.state.start();
     subscriptions.push(
-      (options.online$ ?? browserOnline$()).pipe(distinctUntilChanged()).subscribe((isOnline) => {
-        online = isOnline;
-        transition = transition.then(() =>
-          stopped ? undefined : isOnline ? goOnline() : goOffline(),
-        );
+      connectivity.state$.subscribe((connection) => {
+        transition = transition.then(async () => {
+          if (stopped) return;
+          if (connection === 'offline') {
+            await live?.close();
+            return;
+          }
+          if (connection === 'online') {
+            wakeAll();
+            resyncAll();
+          }
+          // Kept open while the server is unreachable: its reconnecting is the first sign
+          // that the server is back.
+          live?.open();
+        });
+      }),
+      (options.wake$ ?? browserWake$()).subscribe(() => {
+        wakeAll();
+        if (connectivity.current === 'online') resyncAll();
       }),
     );
     const { data } = supabase.auth.onAuthStateChange((event) => {
@@ -238,13 +244,16 @@ export function startSync(options: StartSyncOptions): SyncEngine {
       }
     });
     subscriptions.push({ unsubscribe: () => data.subscription.unsubscribe() } as Subscription);
-    schedulePoll();
+    poller.start();
   };
   const started$ = start();
 
   return {
-    status$: statuses.pipe(map((all) => overallStatus(all))),
+    status$: combineLatest([statuses, connectivity.state$, unsent$]).pipe(
+      map(([all, connection, unsent]) => engineStatus(all, connection, unsent)),
+    ),
     collectionStatus$: statuses.asObservable(),
+    unsent$,
     rejected$: rejected.asObservable(),
     tenants$: tenantsCollection
       .find({ sort: [{ name: 'asc' }] })
@@ -253,25 +262,27 @@ export function startSync(options: StartSyncOptions): SyncEngine {
     async syncNow() {
       await started$;
       await transition;
-      if (!online) {
+      if (connectivity.current === 'offline') {
         throw new Error(
           'Offline: your changes are kept on this device and will sync when the connection returns.',
         );
       }
-      for (const backoff of backoffs.values()) backoff.wake();
+      if (connectivity.current === 'unreachable' && !(await connectivity.probeNow())) {
+        throw new Error(
+          "Can't reach the server: your changes are kept on this device and will sync when it's back.",
+        );
+      }
+      wakeAll();
       // The pull cycle below reads memberships first; one request pair, not two.
       directory.markStale();
-      lastPull = Date.now();
+      poller.pulled();
       await Promise.all(
-        [...replications].map(async ([, replication]) => {
+        [...replications.values()].map(async (replication) => {
+          const pulled = replication.whenPulled();
           // A replication that has not pulled yet is starting its first cycle anyway: a
           // resync now would only make RxDB rescan what that cycle is writing.
-          const before = replication.pullCalls;
-          if (before > 0) replication.requestResync();
-          const deadline = Date.now() + 60_000;
-          while (replication.pullCalls <= before && Date.now() < deadline && !stopped) {
-            await new Promise((resolve) => setTimeout(resolve, 5));
-          }
+          if (replication.pullCalls > 0) replication.requestResync();
+          await pulled;
           await replication.state.awaitInSync();
         }),
       );
@@ -279,14 +290,13 @@ export function startSync(options: StartSyncOptions): SyncEngine {
 
     async stop() {
       stopped = true;
-      releaseWaiters(new Error('Sync stopped'));
-      if (pollTimer) clearTimeout(pollTimer);
+      poller.stop();
+      connectivity.stop();
+      await started$;
       await transition;
       for (const subscription of subscriptions) subscription.unsubscribe();
-      for (const backoff of backoffs.values()) backoff.wake();
-      await Promise.all([...replications.values()].map((r) => r.state.cancel()));
-      if (channel) await channel.close();
-      channel = null;
+      await Promise.all([...replications.values()].map((r) => r.stop()));
+      await live?.close();
       statuses.complete();
       rejected.complete();
     },

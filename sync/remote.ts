@@ -1,7 +1,9 @@
 /**
  * The server side of sync, over supabase-js: the two sync RPCs, the pending-row count and
- * the tenancy tables. One HTTP request per call. Errors become SyncRemoteError with the
- * server's code, so callers can tell a refused session from a network failure.
+ * the tenancy tables. One HTTP request per call (supabase-js's own retries are off: the
+ * sync layer retries and backs off itself). Errors become SyncRemoteError with the server's
+ * code and HTTP status, so callers can tell a server that cannot be reached from one that
+ * answered with a refusal.
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type {
@@ -18,10 +20,30 @@ export class SyncRemoteError extends Error {
   constructor(
     message: string,
     readonly code: string | null,
+    /** HTTP status; 0 when no response arrived (connection refused, DNS, network down). */
+    readonly status: number | null = null,
   ) {
     super(message);
     this.name = 'SyncRemoteError';
   }
+
+  /**
+   * True when the server could not be reached: no response at all, or a gateway in front
+   * of it saying so. Such a request is not the server's answer and is tried again as soon
+   * as the server is back, not counted as a failure.
+   */
+  get unreachable(): boolean {
+    return this.status !== null && UNREACHABLE_STATUSES.has(this.status);
+  }
+}
+
+const UNREACHABLE_STATUSES = new Set([0, 502, 504]);
+
+/** Whether `error` says the server could not be reached (see SyncRemoteError.unreachable). */
+export function isServerUnreachable(error: unknown): boolean {
+  if (error instanceof SyncRemoteError) return error.unreachable;
+  // fetch itself rejects with a TypeError when no response arrives.
+  return error instanceof TypeError;
 }
 
 export interface TenantRow {
@@ -47,9 +69,9 @@ interface PostgrestLikeError {
   hint?: string | null;
 }
 
-function fail(what: string, error: PostgrestLikeError): never {
+function fail(what: string, error: PostgrestLikeError, status: number): never {
   const hint = error.hint ? ` (${error.hint})` : '';
-  throw new SyncRemoteError(`${what} failed: ${error.message}${hint}`, error.code ?? null);
+  throw new SyncRemoteError(`${what} failed: ${error.message}${hint}`, error.code || null, status);
 }
 
 export class SyncRemote {
@@ -60,12 +82,12 @@ export class SyncRemote {
     checkpoint: PullCheckpoint | null,
     limit: number,
   ): Promise<SyncPullResult> {
-    const { data, error } = await this.supabase.rpc('sync_pull', {
+    const { data, error, status } = await this.supabase.rpc('sync_pull', {
       p_collection: collection,
       p_checkpoint: checkpoint,
       p_limit: limit,
     });
-    if (error) fail(`Pulling ${collection}`, error);
+    if (error) fail(`Pulling ${collection}`, error, status);
     const result = data as SyncPullResult | null;
     if (!result || !Array.isArray(result.documents)) {
       throw new SyncRemoteError(`Pulling ${collection} returned an unexpected body`, null);
@@ -74,11 +96,11 @@ export class SyncRemote {
   }
 
   async push(collection: SyncedCollection, rows: SyncPushRow[]): Promise<SyncPushResult> {
-    const { data, error } = await this.supabase.rpc('sync_push', {
+    const { data, error, status } = await this.supabase.rpc('sync_push', {
       p_collection: collection,
       p_rows: rows,
     });
-    if (error) fail(`Pushing ${rows.length} ${collection}`, error);
+    if (error) fail(`Pushing ${rows.length} ${collection}`, error, status);
     const result = data as SyncPushResult | null;
     if (!result || !Array.isArray(result.conflicts) || !Array.isArray(result.rejected)) {
       throw new SyncRemoteError(`Pushing ${collection} returned an unexpected body`, null);
@@ -90,28 +112,30 @@ export class SyncRemote {
     collection: SyncedCollection,
     checkpoint: PullCheckpoint | null,
   ): Promise<number> {
-    const { data, error } = await this.supabase.rpc('sync_pending_count', {
+    const { data, error, status } = await this.supabase.rpc('sync_pending_count', {
       p_collection: collection,
       p_checkpoint: checkpoint,
     });
-    if (error) fail(`Counting ${collection} to pull`, error);
+    if (error) fail(`Counting ${collection} to pull`, error, status);
     return Number(data);
   }
 
   async memberships(userId: string): Promise<MembershipRow[]> {
-    const { data, error } = await this.supabase
+    const { data, error, status } = await this.supabase
       .from('tenant_members')
       .select('tenant_id,role')
-      .eq('user_id', userId);
-    if (error) fail('Reading your organization memberships', error);
+      .eq('user_id', userId)
+      .retry(false);
+    if (error) fail('Reading your organization memberships', error, status);
     return (data ?? []) as MembershipRow[];
   }
 
   async tenants(): Promise<TenantRow[]> {
-    const { data, error } = await this.supabase
+    const { data, error, status } = await this.supabase
       .from('tenants')
-      .select('id,name,slug,plan,status,settings,created_at,updated_at');
-    if (error) fail('Reading your organizations', error);
+      .select('id,name,slug,plan,status,settings,created_at,updated_at')
+      .retry(false);
+    if (error) fail('Reading your organizations', error, status);
     return (data ?? []) as TenantRow[];
   }
 }

@@ -1,10 +1,14 @@
 /**
  * Sync status as the app shows it, per collection and overall.
  */
+import type { Connection } from './connectivity.ts';
 import type { SyncedCollection } from './documents.ts';
 
 export type SyncStatus =
+  /** The browser is offline. */
   | { state: 'offline' }
+  /** The browser is online but the server does not answer. */
+  | { state: 'unreachable' }
   | { state: 'connecting' }
   | { state: 'pulling'; done: number; known: number }
   | { state: 'pushing'; count: number }
@@ -14,7 +18,8 @@ export type SyncStatus =
 export type CollectionStatuses = Partial<Record<SyncedCollection, SyncStatus>>;
 
 const PRIORITY: Record<SyncStatus['state'], number> = {
-  offline: 6,
+  offline: 7,
+  unreachable: 6,
   error: 5,
   pushing: 4,
   pulling: 3,
@@ -47,4 +52,21 @@ export function overallStatus(statuses: CollectionStatuses): SyncStatus {
     return { state: 'idle', lastSyncedAt: times[0] ?? null };
   }
   return worst;
+}
+
+/**
+ * The engine's status: the connection first (offline and unreachable say everything the
+ * user needs), then the collections. "Idle" (up to date) is only ever reported with no
+ * unsent local change: a change the server lacks shows as pushing until it has it.
+ */
+export function engineStatus(
+  statuses: CollectionStatuses,
+  connection: Connection,
+  unsent: number,
+): SyncStatus {
+  if (connection === 'offline') return { state: 'offline' };
+  if (connection === 'unreachable') return { state: 'unreachable' };
+  const overall = overallStatus(statuses);
+  if (overall.state === 'idle' && unsent > 0) return { state: 'pushing', count: unsent };
+  return overall;
 }

@@ -100,6 +100,8 @@ export interface Device {
   client: SupabaseClient;
   workflows(): Promise<WorkflowDoc[]>;
   close(): Promise<void>;
+  /** Closes this device and opens it again on the same IndexedDB, as a page reload does. */
+  reload(): Promise<Device>;
 }
 
 let deviceCount = 0;
@@ -112,9 +114,13 @@ export async function openDevice(
     online?: boolean;
     sync?: Partial<Omit<StartSyncOptions, 'database' | 'supabase' | 'userId'>>;
   } = {},
+  storedAs: { indexedDB: IDBFactory; name: string } = {
+    indexedDB: new IDBFactory(),
+    name: `device${++deviceCount}`,
+  },
 ): Promise<Device> {
   const storage = getRxStorageDexie({
-    indexedDB: new IDBFactory(),
+    indexedDB: storedAs.indexedDB,
     IDBKeyRange,
   }) as RxStorage<unknown, unknown>;
   const database = await createFlowkeepDatabase({
@@ -123,7 +129,7 @@ export async function openDevice(
     collections: options.collections ?? ['workflows'],
     multiInstance: false,
     devMode: false,
-    nameSuffix: `device${++deviceCount}`,
+    nameSuffix: storedAs.name,
   });
   const online$ = new BehaviorSubject(options.online ?? true);
   const engine = startSync({
@@ -135,7 +141,7 @@ export async function openDevice(
     retry: { initialMs: 100, maxMs: 2000 },
     ...options.sync,
   });
-  return {
+  const device: Device = {
     database,
     engine,
     online$,
@@ -148,7 +154,12 @@ export async function openDevice(
       await engine.stop();
       await database.close();
     },
+    async reload() {
+      await device.close();
+      return openDevice(client, userId, options, storedAs);
+    },
   };
+  return device;
 }
 
 export function newWorkflow(

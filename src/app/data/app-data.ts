@@ -24,12 +24,21 @@ export interface WorkflowSummary {
   updatedAt: string;
 }
 
-export type SyncState =
-  | { kind: 'offline'; pendingChanges: number | null }
+export type SyncPhase =
+  /** `browser`: the device is offline; `server`: online, but the server does not answer. */
+  | { kind: 'offline'; cause: 'browser' | 'server' }
   | { kind: 'connecting' }
   | { kind: 'syncing'; done: number; total: number | null; initial: boolean }
+  /** Only with nothing unsent and the last pull of every collection successful. */
   | { kind: 'up-to-date'; at: string }
   | { kind: 'error'; reason: string; retrying: boolean };
+
+export type SyncState = SyncPhase & {
+  /** Local changes the server does not have yet (counted from the local database). */
+  unsent: number;
+  /** When this device last finished a sync, kept across reloads; null if never. */
+  lastSyncedAt: string | null;
+};
 
 export interface RejectedChange {
   /** Unique per rejection. */

@@ -4,10 +4,11 @@
  * status into the app's SyncState.
  */
 import type { RxDatabase } from 'rxdb';
-import type { SyncEngine, SyncStatus } from '../../../sync/index.ts';
+import { combineLatest } from 'rxjs';
+import type { StartSyncOptions, SyncEngine, SyncStatus } from '../../../sync/index.ts';
 import type { FlowkeepDatabase } from '../../db/index.ts';
 import type { SignedInUser } from '../auth/session.ts';
-import type { SyncState } from './app-data.ts';
+import type { SyncPhase, SyncState } from './app-data.ts';
 import { createStore, type Store } from './store.ts';
 import { afterFirstScreen } from '../first-screen.ts';
 
@@ -20,11 +21,20 @@ export interface SyncConnection {
 
 /** Set once this device has been fully in sync for the user: later pulls are not "initial". */
 const syncedOnceKey = (userId: string) => `flowkeep.syncedOnce.${userId}`;
+/** When this device last finished a sync, shown while offline or the server is away. */
+const lastSyncedKey = (userId: string) => `flowkeep.lastSyncedAt.${userId}`;
+/**
+ * Test setting: sync retry and probe timings as JSON ({"retry": {...}, "probe": {...}}), so
+ * a test of a long outage need not wait out the product's longest backoff.
+ */
+export const SYNC_TIMINGS_KEY = 'flowkeep.syncTimings';
 
-export function toSyncState(status: SyncStatus, initial: boolean): SyncState {
+export function toSyncPhase(status: SyncStatus, initial: boolean): SyncPhase {
   switch (status.state) {
     case 'offline':
-      return { kind: 'offline', pendingChanges: null };
+      return { kind: 'offline', cause: 'browser' };
+    case 'unreachable':
+      return { kind: 'offline', cause: 'server' };
     case 'connecting':
       return { kind: 'connecting' };
     case 'pulling':
@@ -43,10 +53,24 @@ export function toSyncState(status: SyncStatus, initial: boolean): SyncState {
   }
 }
 
+function timingsFromStorage(): Pick<StartSyncOptions, 'retry' | 'probe'> {
+  const raw = localStorage.getItem(SYNC_TIMINGS_KEY);
+  if (!raw) return {};
+  try {
+    const parsed = JSON.parse(raw) as Pick<StartSyncOptions, 'retry' | 'probe'>;
+    return { retry: parsed.retry, probe: parsed.probe };
+  } catch {
+    return {};
+  }
+}
+
 export function connectSync(db: FlowkeepDatabase, user: SignedInUser): SyncConnection {
-  const state = createStore<SyncState>(
-    navigator.onLine ? { kind: 'connecting' } : { kind: 'offline', pendingChanges: null },
-  );
+  let lastSyncedAt = localStorage.getItem(lastSyncedKey(user.id));
+  const state = createStore<SyncState>({
+    ...(navigator.onLine ? { kind: 'connecting' } : { kind: 'offline', cause: 'browser' as const }),
+    unsent: 0,
+    lastSyncedAt,
+  });
   let stopped = false;
   let unsubscribe: (() => void) | null = null;
 
@@ -59,12 +83,23 @@ export function connectSync(db: FlowkeepDatabase, user: SignedInUser): SyncConne
     ]);
     const supabase = await getSupabase();
     if (stopped) return null;
-    const started = startSync({ database: db as unknown as RxDatabase, supabase, userId: user.id });
-    const subscription = started.status$.subscribe((status) => {
-      const initial = localStorage.getItem(syncedOnceKey(user.id)) === null;
-      if (status.state === 'idle') localStorage.setItem(syncedOnceKey(user.id), '1');
-      state.set(toSyncState(status, initial));
+    const started = startSync({
+      database: db as unknown as RxDatabase,
+      supabase,
+      userId: user.id,
+      ...timingsFromStorage(),
     });
+    const subscription = combineLatest([started.status$, started.unsent$]).subscribe(
+      ([status, unsent]) => {
+        const initial = localStorage.getItem(syncedOnceKey(user.id)) === null;
+        if (status.state === 'idle') {
+          localStorage.setItem(syncedOnceKey(user.id), '1');
+          lastSyncedAt = status.lastSyncedAt ?? new Date().toISOString();
+          localStorage.setItem(lastSyncedKey(user.id), lastSyncedAt);
+        }
+        state.set({ ...toSyncPhase(status, initial), unsent, lastSyncedAt });
+      },
+    );
     unsubscribe = () => subscription.unsubscribe();
     return started;
   })();
@@ -73,6 +108,8 @@ export function connectSync(db: FlowkeepDatabase, user: SignedInUser): SyncConne
       kind: 'error',
       reason: `sync could not start: ${error instanceof Error ? error.message : String(error)}`,
       retrying: false,
+      unsent: state.get().unsent,
+      lastSyncedAt,
     });
   });
 

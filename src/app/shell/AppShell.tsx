@@ -5,7 +5,7 @@ import { useRejectedChanges } from '../data/hooks.ts';
 import { signOut } from '../auth/auth-commands.ts';
 import { Link, useLocation } from '../router.tsx';
 import { OrgSwitcher } from './OrgSwitcher.tsx';
-import { SyncStatus } from './SyncStatus.tsx';
+import { SyncNotice, SyncStatus } from './SyncStatus.tsx';
 import { RejectionToast } from './RejectionToast.tsx';
 
 export function AppShell(props: {
@@ -59,6 +59,7 @@ export function AppShell(props: {
           </button>
         </div>
       </header>
+      <SyncNotice />
       <main className="content">{props.children}</main>
       <RejectionToast />
     </div>

@@ -1,13 +1,19 @@
-/** Always-visible sync status: offline, syncing (with progress), up to date, or the error. */
+/**
+ * Always-visible sync status (offline, syncing with progress, up to date, or the error) with
+ * the count of local changes the server does not have yet; and, while the device is offline
+ * or the server cannot be reached, one calm notice saying that nothing is lost.
+ */
 import { useSyncStatus } from '../data/hooks.ts';
 import type { SyncState } from '../data/app-data.ts';
 
-export function describeSyncState(state: SyncState): string {
+function unsentLabel(unsent: number): string {
+  return `${unsent} unsent change${unsent === 1 ? '' : 's'}`;
+}
+
+function phaseLabel(state: SyncState): string {
   switch (state.kind) {
     case 'offline':
-      return state.pendingChanges
-        ? `Offline — ${state.pendingChanges} change${state.pendingChanges === 1 ? '' : 's'} saved here`
-        : 'Offline — saved on this device';
+      return state.cause === 'browser' ? 'Offline' : "Can't reach the server";
     case 'connecting':
       return 'Connecting…';
     case 'syncing':
@@ -20,6 +26,35 @@ export function describeSyncState(state: SyncState): string {
   }
 }
 
+/** The badge's text: the phase, and the unsent count whenever it is not zero. */
+export function describeSyncState(state: SyncState): string {
+  const phase = phaseLabel(state);
+  return state.kind !== 'up-to-date' && state.unsent > 0
+    ? `${phase} · ${unsentLabel(state.unsent)}`
+    : phase;
+}
+
+function formatSyncTime(iso: string, now: Date = new Date()): string {
+  const at = new Date(iso);
+  const time = at.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  return at.toDateString() === now.toDateString()
+    ? `at ${time}`
+    : `on ${at.toLocaleDateString(undefined, { day: 'numeric', month: 'short' })} at ${time}`;
+}
+
+/** The notice shown while changes cannot reach the server; null while they can. */
+export function explainSyncState(state: SyncState, now?: Date): string | null {
+  if (state.kind !== 'offline') return null;
+  const what =
+    state.cause === 'browser'
+      ? "You're offline — changes are saved on this device and will sync when you're back online."
+      : "Can't reach the server — changes are saved on this device and will sync when it's back.";
+  const when = state.lastSyncedAt
+    ? ` Last synced ${formatSyncTime(state.lastSyncedAt, now)}.`
+    : ' This device has not synced yet.';
+  return what + when;
+}
+
 export function SyncStatus() {
   const state = useSyncStatus();
   const text = describeSyncState(state);
@@ -28,7 +63,7 @@ export function SyncStatus() {
       className={`sync-status sync-${state.kind}`}
       role="status"
       aria-label="Sync status"
-      title={text}
+      title={explainSyncState(state) ?? text}
     >
       <span className="sync-dot" aria-hidden="true" />
       <span className="sync-text">{text}</span>
@@ -40,5 +75,16 @@ export function SyncStatus() {
         />
       )}
     </div>
+  );
+}
+
+/** A quiet line under the top bar while offline or while the server is away. */
+export function SyncNotice() {
+  const notice = explainSyncState(useSyncStatus());
+  if (!notice) return null;
+  return (
+    <p className="sync-notice" role="note" aria-label="Connection">
+      {notice}
+    </p>
   );
 }

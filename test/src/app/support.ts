@@ -13,7 +13,9 @@ export async function openLocalAppData(
   userId: string = crypto.randomUUID(),
   syncState: WritableStore<SyncState> = createStore<SyncState>({
     kind: 'offline',
-    pendingChanges: null,
+    cause: 'browser',
+    unsent: 0,
+    lastSyncedAt: null,
   }),
 ): Promise<AppData> {
   return createRxAppData(

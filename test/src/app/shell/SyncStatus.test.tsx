@@ -4,8 +4,8 @@ import { act, cleanup, render, screen } from '@testing-library/react';
 import type { AppData, SyncState } from '../../../../src/app/data/app-data.ts';
 import { AppDataContext } from '../../../../src/app/data/hooks.ts';
 import { createStore } from '../../../../src/app/data/store.ts';
-import { SyncStatus } from '../../../../src/app/shell/SyncStatus.tsx';
-import { toSyncState } from '../../../../src/app/data/sync-connection.ts';
+import { explainSyncState, SyncNotice, SyncStatus } from '../../../../src/app/shell/SyncStatus.tsx';
+import { toSyncPhase } from '../../../../src/app/data/sync-connection.ts';
 import { openLocalAppData } from '../support.ts';
 
 let data: AppData | null = null;
@@ -15,9 +15,11 @@ afterEach(async () => {
   data = null;
 });
 
+const fresh = { unsent: 0, lastSyncedAt: null };
+
 describe('SyncStatus', () => {
   it('says offline, shows initial-sync progress, up to date, and errors with their reason', async () => {
-    const state = createStore<SyncState>({ kind: 'offline', pendingChanges: null });
+    const state = createStore<SyncState>({ kind: 'offline', cause: 'browser', ...fresh });
     data = await openLocalAppData(undefined, state);
     render(
       <AppDataContext.Provider value={data}>
@@ -25,47 +27,98 @@ describe('SyncStatus', () => {
       </AppDataContext.Provider>,
     );
     const status = screen.getByRole('status', { name: 'Sync status' });
-    expect(status.textContent).toBe('Offline — saved on this device');
+    expect(status.textContent).toBe('Offline');
 
-    act(() => state.set({ kind: 'syncing', done: 250, total: 1000, initial: true }));
+    act(() => state.set({ kind: 'syncing', done: 250, total: 1000, initial: true, ...fresh }));
     expect(status.textContent).toBe('Syncing 250 of 1000');
     const progress = screen.getByRole('progressbar', { name: 'Initial sync progress' });
     expect(progress.getAttribute('value')).toBe('250');
     expect(progress.getAttribute('max')).toBe('1000');
 
-    act(() => state.set({ kind: 'up-to-date', at: new Date().toISOString() }));
+    act(() => state.set({ kind: 'up-to-date', at: new Date().toISOString(), ...fresh }));
     expect(status.textContent).toBe('Up to date');
     expect(screen.queryByRole('progressbar')).toBeNull();
 
-    act(() => state.set({ kind: 'error', reason: 'JWT expired', retrying: true }));
+    act(() => state.set({ kind: 'error', reason: 'JWT expired', retrying: true, ...fresh }));
     expect(status.textContent).toBe('Sync error: JWT expired (retrying)');
   });
 
+  it('shows the count of unsent changes whenever it is not zero', async () => {
+    const state = createStore<SyncState>({ kind: 'offline', cause: 'server', ...fresh });
+    data = await openLocalAppData(undefined, state);
+    render(
+      <AppDataContext.Provider value={data}>
+        <SyncStatus />
+      </AppDataContext.Provider>,
+    );
+    const status = screen.getByRole('status', { name: 'Sync status' });
+    expect(status.textContent).toBe("Can't reach the server");
+    act(() => state.set({ kind: 'offline', cause: 'server', unsent: 1, lastSyncedAt: null }));
+    expect(status.textContent).toBe("Can't reach the server · 1 unsent change");
+    act(() => state.set({ kind: 'connecting', unsent: 3, lastSyncedAt: null }));
+    expect(status.textContent).toBe('Connecting… · 3 unsent changes');
+    act(() => state.set({ kind: 'error', reason: 'boom', retrying: true, ...fresh, unsent: 2 }));
+    expect(status.textContent).toBe('Sync error: boom (retrying) · 2 unsent changes');
+  });
+
+  it('explains offline and an unreachable server calmly, with the last sync time', async () => {
+    const now = new Date('2026-12-04T15:30:00');
+    const lastSyncedAt = new Date('2026-12-04T15:20:00').toISOString();
+    const server = explainSyncState(
+      { kind: 'offline', cause: 'server', unsent: 2, lastSyncedAt },
+      now,
+    );
+    expect(server).toMatch(
+      /^Can't reach the server — changes are saved on this device and will sync when it's back\. Last synced at \d/,
+    );
+    expect(server).not.toMatch(/TypeError|fetch/i);
+    expect(
+      explainSyncState({ kind: 'offline', cause: 'browser', unsent: 0, lastSyncedAt: null }, now),
+    ).toBe(
+      "You're offline — changes are saved on this device and will sync when you're back online. This device has not synced yet.",
+    );
+    expect(explainSyncState({ kind: 'up-to-date', at: lastSyncedAt, ...fresh })).toBeNull();
+
+    const state = createStore<SyncState>({ kind: 'offline', cause: 'server', ...fresh });
+    data = await openLocalAppData(undefined, state);
+    render(
+      <AppDataContext.Provider value={data}>
+        <SyncNotice />
+      </AppDataContext.Provider>,
+    );
+    expect(screen.getByRole('note', { name: 'Connection' }).textContent).toMatch(
+      /^Can't reach the server/,
+    );
+    act(() => state.set({ kind: 'up-to-date', at: lastSyncedAt, ...fresh }));
+    expect(screen.queryByRole('note', { name: 'Connection' })).toBeNull();
+  });
+
   it('maps the sync engine’s states, counting progress only on the first full sync', () => {
-    expect(toSyncState({ state: 'pulling', done: 10, known: 100 }, true)).toEqual({
+    expect(toSyncPhase({ state: 'pulling', done: 10, known: 100 }, true)).toEqual({
       kind: 'syncing',
       done: 10,
       total: 100,
       initial: true,
     });
-    expect(toSyncState({ state: 'pulling', done: 0, known: 0 }, false)).toEqual({
+    expect(toSyncPhase({ state: 'pulling', done: 0, known: 0 }, false)).toEqual({
       kind: 'syncing',
       done: 0,
       total: null,
       initial: false,
     });
-    expect(toSyncState({ state: 'idle', lastSyncedAt: '2026-11-23T15:00:00Z' }, false)).toEqual({
+    expect(toSyncPhase({ state: 'idle', lastSyncedAt: '2026-11-23T15:00:00Z' }, false)).toEqual({
       kind: 'up-to-date',
       at: '2026-11-23T15:00:00Z',
     });
-    expect(toSyncState({ state: 'error', reason: 'boom', retryingInMs: null }, false)).toEqual({
+    expect(toSyncPhase({ state: 'error', reason: 'boom', retryingInMs: null }, false)).toEqual({
       kind: 'error',
       reason: 'boom',
       retrying: false,
     });
-    expect(toSyncState({ state: 'offline' }, true)).toEqual({
+    expect(toSyncPhase({ state: 'offline' }, true)).toEqual({ kind: 'offline', cause: 'browser' });
+    expect(toSyncPhase({ state: 'unreachable' }, true)).toEqual({
       kind: 'offline',
-      pendingChanges: null,
+      cause: 'server',
     });
   });
 });
