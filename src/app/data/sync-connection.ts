@@ -5,7 +5,7 @@
  */
 import type { RxDatabase } from 'rxdb';
 import { combineLatest } from 'rxjs';
-import type { StartSyncOptions, SyncEngine, SyncStatus } from '../../../sync/index.ts';
+import type { SyncEngine, SyncStatus } from '../../../sync/index.ts';
 import type { FlowkeepDatabase } from '../../db/index.ts';
 import type { SignedInUser } from '../auth/session.ts';
 import type { SyncPhase, SyncState } from './app-data.ts';
@@ -23,12 +23,6 @@ export interface SyncConnection {
 const syncedOnceKey = (userId: string) => `flowkeep.syncedOnce.${userId}`;
 /** When this device last finished a sync, shown while offline or the server is away. */
 const lastSyncedKey = (userId: string) => `flowkeep.lastSyncedAt.${userId}`;
-/**
- * Test setting: sync retry and probe timings as JSON ({"retry": {...}, "probe": {...}}), so
- * a test of a long outage need not wait out the product's longest backoff.
- */
-export const SYNC_TIMINGS_KEY = 'flowkeep.syncTimings';
-
 export function toSyncPhase(status: SyncStatus, initial: boolean): SyncPhase {
   switch (status.state) {
     case 'offline':
@@ -50,17 +44,6 @@ export function toSyncPhase(status: SyncStatus, initial: boolean): SyncPhase {
       return { kind: 'up-to-date', at: status.lastSyncedAt ?? new Date().toISOString() };
     case 'error':
       return { kind: 'error', reason: status.reason, retrying: status.retryingInMs !== null };
-  }
-}
-
-function timingsFromStorage(): Pick<StartSyncOptions, 'retry' | 'probe'> {
-  const raw = localStorage.getItem(SYNC_TIMINGS_KEY);
-  if (!raw) return {};
-  try {
-    const parsed = JSON.parse(raw) as Pick<StartSyncOptions, 'retry' | 'probe'>;
-    return { retry: parsed.retry, probe: parsed.probe };
-  } catch {
-    return {};
   }
 }
 
@@ -87,7 +70,6 @@ export function connectSync(db: FlowkeepDatabase, user: SignedInUser): SyncConne
       database: db as unknown as RxDatabase,
       supabase,
       userId: user.id,
-      ...timingsFromStorage(),
     });
     const subscription = combineLatest([started.status$, started.unsent$]).subscribe(
       ([status, unsent]) => {
