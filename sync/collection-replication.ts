@@ -37,6 +37,12 @@ import type { TenantDirectory } from './tenant-directory.ts';
 
 type Doc = Record<string, unknown> & { id: string; tenant_id: string };
 
+export interface UnsentChanges {
+  count: number;
+  /** False while a local write may not be in `count` yet. */
+  counted: boolean;
+}
+
 export interface CollectionReplicationOptions {
   name: SyncedCollection;
   // RxCollection of any synced document type: handlers treat documents as plain records.
@@ -94,7 +100,8 @@ export class CollectionReplication {
   private purgedFor: string | null = null;
   private stopped = false;
   private pullWaiters: (() => void)[] = [];
-  private readonly unsent = new BehaviorSubject(0);
+  /** `counted: false` from a write until the count that includes it is done. */
+  private readonly unsent = new BehaviorSubject<UnsentChanges>({ count: 0, counted: false });
   private countingUnsent: Promise<void> | null = null;
   private recountRequested = false;
 
@@ -155,7 +162,7 @@ export class CollectionReplication {
   }
 
   /** Local changes the server does not have yet (see sync/unsent-changes.ts). */
-  get unsent$(): Observable<number> {
+  get unsent$(): Observable<UnsentChanges> {
     return this.unsent.asObservable();
   }
 
@@ -179,6 +186,9 @@ export class CollectionReplication {
   /** Counts unsent changes again, once at a time; a request during a count runs after it. */
   recountUnsent(): void {
     if (this.stopped) return;
+    // Until the count is in, the last one may miss a write just made: never "up to date".
+    const last = this.unsent.getValue();
+    if (last.counted) this.unsent.next({ count: last.count, counted: false });
     if (this.countingUnsent) {
       this.recountRequested = true;
       return;
@@ -191,7 +201,7 @@ export class CollectionReplication {
         if (!internal || this.stopped) return;
         try {
           const count = await countUnsentChanges(internal);
-          if (!this.stopped && count !== this.unsent.getValue()) this.unsent.next(count);
+          if (!this.stopped && !this.recountRequested) this.unsent.next({ count, counted: true });
         } catch {
           // The database is closing (sign-out): the count no longer matters.
           return;

@@ -167,8 +167,14 @@ export function startSync(options: StartSyncOptions): SyncEngine {
       }),
     ]),
   );
-  const unsent$ = combineLatest([...replications.values()].map((r) => r.unsent$)).pipe(
-    map((counts) => counts.reduce((sum, count) => sum + count, 0)),
+  const unsentChanges$ = combineLatest([...replications.values()].map((r) => r.unsent$)).pipe(
+    map((all) => ({
+      count: all.reduce((sum, unsent) => sum + unsent.count, 0),
+      counted: all.every((unsent) => unsent.counted),
+    })),
+  );
+  const unsent$ = unsentChanges$.pipe(
+    map((unsent) => unsent.count),
     distinctUntilChanged(),
   );
 
@@ -249,7 +255,7 @@ export function startSync(options: StartSyncOptions): SyncEngine {
   const started$ = start();
 
   return {
-    status$: combineLatest([statuses, connectivity.state$, unsent$]).pipe(
+    status$: combineLatest([statuses, connectivity.state$, unsentChanges$]).pipe(
       map(([all, connection, unsent]) => engineStatus(all, connection, unsent)),
     ),
     collectionStatus$: statuses.asObservable(),

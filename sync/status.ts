@@ -57,16 +57,19 @@ export function overallStatus(statuses: CollectionStatuses): SyncStatus {
 /**
  * The engine's status: the connection first (offline and unreachable say everything the
  * user needs), then the collections. "Idle" (up to date) is only ever reported with no
- * unsent local change: a change the server lacks shows as pushing until it has it.
+ * unsent local change, counted after the last write: a change the server lacks shows as
+ * pushing until it has it.
  */
 export function engineStatus(
   statuses: CollectionStatuses,
   connection: Connection,
-  unsent: number,
+  unsent: { count: number; counted: boolean },
 ): SyncStatus {
   if (connection === 'offline') return { state: 'offline' };
   if (connection === 'unreachable') return { state: 'unreachable' };
   const overall = overallStatus(statuses);
-  if (overall.state === 'idle' && unsent > 0) return { state: 'pushing', count: unsent };
+  if (overall.state === 'idle' && (unsent.count > 0 || !unsent.counted)) {
+    return { state: 'pushing', count: Math.max(unsent.count, 1) };
+  }
   return overall;
 }

@@ -2,7 +2,8 @@
  * `npm start`: the whole product on one machine. Builds the PWA when dist/ is missing or older
  * than its sources, then serves it with the local Supabase-compatible server on PORT (default
  * 54321), with embedded PGlite in FLOWKEEP_DATA_DIR (default .flowkeep/) or the PostgreSQL
- * server at DATABASE_URL. Ctrl+C (SIGINT) or SIGTERM stops it gracefully: requests in flight
+ * server at DATABASE_URL (FLOWKEEP_STATIC_DIR serves another built copy of the app instead of
+ * dist/). Ctrl+C (SIGINT) or SIGTERM stops it gracefully: requests in flight
  * finish and PGlite is flushed to disk.
  */
 import { spawn } from 'node:child_process';
@@ -84,7 +85,8 @@ function databaseFromEnvironment(): { config: LocalDatabaseConfig; description: 
 }
 
 async function main(): Promise<void> {
-  const staticDir = await buildAppIfNeeded();
+  // FLOWKEEP_STATIC_DIR serves an already built copy of the app as it is (tests do).
+  const staticDir = process.env.FLOWKEEP_STATIC_DIR ?? (await buildAppIfNeeded());
   const { config, description } = databaseFromEnvironment();
   const port = Number(process.env.PORT ?? 54321);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {

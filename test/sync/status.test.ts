@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Backoff } from '../../sync/backoff.ts';
-import { overallStatus } from '../../sync/status.ts';
+import { engineStatus, overallStatus } from '../../sync/status.ts';
 
 describe('overallStatus', () => {
   it('shows the most pressing state of any collection', () => {
@@ -38,6 +38,35 @@ describe('overallStatus', () => {
         secrets: { state: 'idle', lastSyncedAt: '2026-01-01' },
       }),
     ).toEqual({ state: 'idle', lastSyncedAt: '2026-01-01' });
+  });
+});
+
+describe('engineStatus', () => {
+  const idle = { workflows: { state: 'idle', lastSyncedAt: '2026-01-01' } } as const;
+
+  it('is up to date only with nothing unsent, counted after the last write', () => {
+    expect(engineStatus(idle, 'online', { count: 0, counted: true })).toEqual({
+      state: 'idle',
+      lastSyncedAt: '2026-01-01',
+    });
+    expect(engineStatus(idle, 'online', { count: 2, counted: true })).toEqual({
+      state: 'pushing',
+      count: 2,
+    });
+    expect(engineStatus(idle, 'online', { count: 0, counted: false }).state).toBe('pushing');
+  });
+
+  it('puts the connection first: offline, or a server that does not answer', () => {
+    expect(engineStatus(idle, 'offline', { count: 3, counted: true })).toEqual({
+      state: 'offline',
+    });
+    expect(
+      engineStatus(
+        { workflows: { state: 'error', reason: 'boom', retryingInMs: 10 } },
+        'unreachable',
+        { count: 0, counted: true },
+      ),
+    ).toEqual({ state: 'unreachable' });
   });
 });
 

@@ -40,6 +40,16 @@ export class AppShell {
     return ((await this.syncStatus.textContent()) ?? '').trim();
   }
 
+  /** The notice under the top bar while changes cannot reach the server, or null. */
+  async connectionNotice(): Promise<string | null> {
+    const notice = this.page.getByRole('note', { name: 'Connection' });
+    return (await notice.count()) > 0 ? ((await notice.textContent()) ?? '').trim() : null;
+  }
+
+  async waitForSyncText(text: string | RegExp, timeout = 30_000): Promise<void> {
+    await this.syncStatus.filter({ hasText: text }).waitFor({ timeout });
+  }
+
   /** Waits until the sync status says it is up to date. */
   async waitUntilSynced(timeout = 30_000): Promise<void> {
     await this.page
