@@ -71,6 +71,9 @@ export interface CollectionReplicationOptions {
   now?: () => string;
 }
 
+/** The context RxDB's downstream gives its writes of pulled documents. */
+const PULL_WRITE_CONTEXT = 'replication-downstream-';
+
 /** Wait before RxDB retries a handler that threw; only happens once sync has stopped. */
 const RXDB_RETRY_MS = 1000;
 
@@ -139,8 +142,8 @@ export class CollectionReplication {
     this.recountUnsent();
     // Local writes change what is unsent; pulled ones do not, and a large pull is not slowed
     // by counting after each of its batches (the count runs again when the cycle settles).
-    options.collection.$.subscribe(() => {
-      if (this.statusState !== 'pulling') this.recountUnsent();
+    options.collection.eventBulks$.subscribe((bulk) => {
+      if (!bulk.context.startsWith(PULL_WRITE_CONTEXT)) this.recountUnsent();
     });
     let wasActive = false;
     this.state.active$.subscribe((active) => {

@@ -127,7 +127,7 @@ async function outage(
   await createOn(laptop, `${label} laptop`);
   await createOn(phone, `${label} phone`);
   await laptop.list.rename(renameFrom, `${label} renamed`);
-  laptop.written.push(`${label} renamed`);
+  laptop.written.splice(laptop.written.indexOf(renameFrom), 1, `${label} renamed`);
   for (const device of [laptop, phone]) {
     await device.list.shell.waitForSyncText(/^Can't reach the server · \d unsent changes?$/);
     expect(await device.list.shell.connectionNotice()).toMatch(
