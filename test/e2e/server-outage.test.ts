@@ -158,6 +158,9 @@ async function outage(
     })(),
   ]);
   const recovery = Date.now() - back;
+  console.info(
+    `${label}: ${outageMs / 1000} s outage, everything synced ${recovery} ms after return`,
+  );
   expect(await serverNames(server)).not.toContain(renameFrom);
   for (const device of [laptop, phone]) {
     await device.list.waitForNoWorkflow(renameFrom);
