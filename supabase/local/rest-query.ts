@@ -77,6 +77,19 @@ export function parseReadPlan(
       }
       return { column: checkColumn(column), alias: alias ?? column };
     });
+    // Naming a column twice (under any alias) only multiplies the response: a 15 MiB field
+    // named forty times made one response beyond what the server can hold.
+    const seen = new Set<string>();
+    for (const { column, alias } of plan.columns) {
+      if (seen.has(column) || seen.has(`alias:${alias}`)) {
+        throw badQuery(
+          `"failed to parse select parameter (${select})"`,
+          `"${column}" is selected more than once: name each column once`,
+        );
+      }
+      seen.add(column);
+      seen.add(`alias:${alias}`);
+    }
   }
 
   for (const [key, raw] of params) {
@@ -137,7 +150,8 @@ function parseCount(name: string, value: string): number {
   return Number(value);
 }
 
-function parseFilter(column: string, raw: string): Filter {
+/** One filter's `[not.]operator.value` for `column` (shared with Realtime's filters). */
+export function parseFilter(column: string, raw: string): Filter {
   let rest = raw;
   let negated = false;
   if (rest.startsWith('not.')) {

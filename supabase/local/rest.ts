@@ -1,32 +1,69 @@
 /**
- * PostgREST's `/rest/v1`: `POST|GET /rpc/<function>`, `GET|HEAD /<table>` and the table writes
- * (`POST|PATCH|DELETE /<table>`, rest-write.ts). Each request is
- * one transaction that first sets `role` and `request.jwt.claims` exactly as PostgREST does,
- * so RLS, grants and the functions themselves decide everything. Names are resolved through
- * the schema cache (pg_catalog) and quoted; every value is a bound parameter.
+ * PostgREST's `/rest/v1`: `POST|GET /rpc/<function>` (rest-rpc.ts), `GET|HEAD /<table>` and
+ * the table writes (`POST|PATCH|DELETE /<table>`, rest-write.ts). Each request is one
+ * transaction that first sets `role`, `request.jwt.claims` and a `statement_timeout` exactly
+ * as PostgREST does with Supabase's role settings, so RLS, grants and the functions themselves
+ * decide everything. Names are resolved through the schema cache (pg_catalog) and quoted; every
+ * value is a bound parameter; bodies travel to Postgres as the JSON text received; responses
+ * are built by Postgres within the response size cap (response-size.ts).
  */
 import type { LocalDatabase } from './database.ts';
 import type { SqlClient } from './sql-client.ts';
 import type { RequestContext } from './http-router.ts';
 import { bearerToken, header, readBody, sendEmpty, sendRawJson } from './http-router.ts';
+import { JsonShapeError, jsonShape } from './json-shape.ts';
 import { PostgrestError, fromDatabaseError, isDatabaseError } from './postgrest-errors.ts';
 import type { RequestIdentity } from './request-identity.ts';
 import { identify } from './request-identity.ts';
-import type { FunctionInfo, TableInfo } from './schema-cache.ts';
+import type { TableInfo } from './schema-cache.ts';
 import { SchemaCache, quoteIdent } from './schema-cache.ts';
 import type { ReadPlan } from './rest-query.ts';
 import { parseReadPlan, whereClause } from './rest-query.ts';
+import type { RpcArguments } from './rest-rpc.ts';
+import { chooseFunction, rpcStatement } from './rest-rpc.ts';
+import type { WriteBody } from './rest-write.ts';
 import { writeStatement } from './rest-write.ts';
+import type { CappedRows } from './response-size.ts';
+import { cappedJsonArray, checkResponseSize } from './response-size.ts';
 
 export interface RestOptions {
   db: LocalDatabase;
   jwtSecret: string;
+  maxResponseBytes: number;
+  /** Per request; Supabase sets 8 s for the authenticated role. */
+  statementTimeoutMs: number;
 }
 
 const maxBodyBytes = 16 * 1024 * 1024;
 
+/** The body as JSON text and its shape; malformed or too deeply nested: PGRST102. */
+async function readJson(ctx: RequestContext): Promise<WriteBody> {
+  const text = await readBody(ctx.req, maxBodyBytes);
+  try {
+    return { text, shape: jsonShape(text) };
+  } catch (error) {
+    if (!(error instanceof JsonShapeError)) throw error;
+    throw new PostgrestError(400, 'PGRST102', 'Empty or invalid json', error.message);
+  }
+}
+
+/** A path segment, percent-decoded; a malformed escape is the caller's error, not ours. */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new PostgrestError(
+      400,
+      'PGRST100',
+      `Malformed percent-encoding in the URL path: "${segment.slice(0, 200)}"`,
+      null,
+      'Encode "%" as %25.',
+    );
+  }
+}
+
 export function createRestHandler(options: RestOptions) {
-  const { db } = options;
+  const { db, maxResponseBytes } = options;
   const cache = new SchemaCache(db.sql);
 
   /** One transaction as `identity`, the way PostgREST opens each request. */
@@ -43,25 +80,27 @@ export function createRestHandler(options: RestOptions) {
         'request.jwt.claims': JSON.stringify(identity.claims),
         'request.method': ctx.method,
         'request.path': ctx.url.pathname,
+        statement_timeout: `${options.statementTimeoutMs}ms`,
       },
     });
   }
 
   async function callFunction(ctx: RequestContext, identity: RequestIdentity, name: string) {
-    let args: unknown;
+    let args: RpcArguments;
     if (ctx.method === 'POST') {
-      const text = await readBody(ctx.req, maxBodyBytes);
-      try {
-        args = text.trim() === '' ? {} : JSON.parse(text);
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new PostgrestError(400, 'PGRST102', 'Empty or invalid json', reason);
-      }
+      const body = await readJson(ctx);
+      const empty = body.text.trim() === '';
+      args = {
+        isObject: empty || body.shape.kind === 'object',
+        keys: body.shape.keys,
+        json: empty ? '{}' : body.text,
+      };
     } else {
-      args = Object.fromEntries(ctx.url.searchParams);
+      const query = Object.fromEntries(ctx.url.searchParams);
+      args = { isObject: true, keys: new Set(Object.keys(query)), json: JSON.stringify(query) };
     }
     const candidates = await cache.functions(name);
-    const { fn, argsJson } = chooseFunction(name, candidates, args);
+    const fn = chooseFunction(name, candidates, args);
     const readOnly = ctx.method !== 'POST';
     if (readOnly && !fn.readOnly) {
       throw new PostgrestError(
@@ -72,23 +111,17 @@ export function createRestHandler(options: RestOptions) {
         'Call it with POST.',
       );
     }
-    const call = functionCall(fn, args);
-    const sql = fn.returnsSet
-      ? `select coalesce(json_agg(_result), '[]')::text as body, count(*)::int as row_count,
-                (json_agg(_result) -> 0)::text as first
-           from ${call.args ? `${call.args} cross join lateral` : ''} ${call.expression} as _result`
-      : fn.returnsVoid
-        ? `select (${call.expression})::text as body ${call.args ? `from ${call.args}` : ''}`
-        : `select to_json(${call.expression})::text as body ${call.args ? `from ${call.args}` : ''}`;
+    const statement = rpcStatement(fn, args, maxResponseBytes);
     const rows = await asRole(identity, ctx, readOnly, async (tx) => {
-      const result = await tx.query<{ body: string; row_count?: number; first?: string }>(
-        sql,
-        call.usesArgs ? [argsJson] : [],
+      const result = await tx.query<Partial<CappedRows> & { body: string | null; size: number }>(
+        statement.sql,
+        statement.params,
       );
       return result.rows;
     });
     if (fn.returnsVoid) return sendEmpty(ctx.res, 204);
     const row = rows[0];
+    checkResponseSize(Number(row?.size ?? 0), maxResponseBytes, row?.row_count ?? null);
     let body = row?.body ?? 'null';
     if (fn.returnsSet && wantsSingleObject(ctx)) {
       const count = row?.row_count ?? 0;
@@ -104,16 +137,7 @@ export function createRestHandler(options: RestOptions) {
     table: TableInfo,
     method: 'POST' | 'PATCH' | 'DELETE',
   ) {
-    let body: unknown = null;
-    if (method !== 'DELETE') {
-      const text = await readBody(ctx.req, maxBodyBytes);
-      try {
-        body = JSON.parse(text);
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new PostgrestError(400, 'PGRST102', 'Empty or invalid json', reason);
-      }
-    }
+    const body = method === 'DELETE' ? null : await readJson(ctx);
     const plan = parseReadPlan(table.name, ctx.url.searchParams, (c) => table.columns.has(c));
     const prefer = header(ctx.req, 'prefer') ?? '';
     const statement = writeStatement(
@@ -123,12 +147,10 @@ export function createRestHandler(options: RestOptions) {
       body,
       prefer,
       ctx.url.searchParams.get('on_conflict'),
+      maxResponseBytes,
     );
     const rows = await asRole(identity, ctx, false, async (tx) => {
-      const result = await tx.query<{ body: string; row_count: number; first: string | null }>(
-        statement.sql,
-        statement.params,
-      );
+      const result = await tx.query<CappedRows>(statement.sql, statement.params);
       return result.rows;
     });
     const row = rows[0]!;
@@ -137,6 +159,8 @@ export function createRestHandler(options: RestOptions) {
     if (!/return=representation/.test(prefer)) {
       return sendEmpty(ctx.res, method === 'POST' ? 201 : 204, { 'Content-Range': range });
     }
+    // The write is committed; only its echo is too large to send.
+    checkResponseSize(Number(row.size), maxResponseBytes, count);
     let responseBody = row.body;
     if (wantsSingleObject(ctx)) {
       if (count !== 1) throw notSingle(count);
@@ -169,14 +193,11 @@ export function createRestHandler(options: RestOptions) {
     }
     const plan = parseReadPlan(name, ctx.url.searchParams, (column) => table.columns.has(column));
     const { where, params } = whereClause(table, plan.filters);
-    const query = selectQuery(table, plan, where, params.length);
+    const query = selectQuery(table, plan, where, params.length, maxResponseBytes);
     const prefer = header(ctx.req, 'prefer') ?? '';
     const exactCount = /count=(exact|planned|estimated)/.test(prefer);
     const { rows, total } = await asRole(identity, ctx, true, async (tx) => {
-      const result = await tx.query<{ body: string; row_count: number; first: string | null }>(
-        query.sql,
-        [...params, ...query.params],
-      );
+      const result = await tx.query<CappedRows>(query.sql, [...params, ...query.params]);
       let total: number | null = null;
       if (exactCount) {
         const counted = await tx.query<{ total: number }>(
@@ -189,6 +210,7 @@ export function createRestHandler(options: RestOptions) {
     });
     const row = rows[0]!;
     const count = Number(row.row_count);
+    checkResponseSize(Number(row.size), maxResponseBytes, count);
     const range =
       count === 0
         ? `*/${total ?? '*'}`
@@ -212,13 +234,13 @@ export function createRestHandler(options: RestOptions) {
       const rpc = /^\/rpc\/([^/]+)$/.exec(path);
       const tableMatch = /^\/([^/]+)$/.exec(path);
       if (rpc) {
-        objectName = decodeURIComponent(rpc[1]!);
+        objectName = decodeSegment(rpc[1]!);
         if (ctx.method !== 'POST' && ctx.method !== 'GET' && ctx.method !== 'HEAD') {
           throw new PostgrestError(405, 'PGRST117', `Unsupported HTTP method: ${ctx.method}`);
         }
         await callFunction(ctx, identity, objectName);
       } else if (tableMatch) {
-        objectName = decodeURIComponent(tableMatch[1]!);
+        objectName = decodeSegment(tableMatch[1]!);
         await readTable(ctx, identity, objectName);
       } else {
         throw new PostgrestError(404, 'PGRST125', `Invalid path specified in request URL: ${path}`);
@@ -279,89 +301,12 @@ function checkProfile(ctx: RequestContext): void {
   }
 }
 
-/**
- * PostgREST's overload resolution: the function whose named arguments include every key sent
- * and whose arguments without defaults were all sent; or the one taking a single unnamed
- * json/jsonb argument, which receives the whole body.
- */
-function chooseFunction(
-  name: string,
-  candidates: FunctionInfo[],
-  args: unknown,
-): { fn: FunctionInfo; argsJson: string } {
-  const isObject = typeof args === 'object' && args !== null && !Array.isArray(args);
-  const keys = isObject ? Object.keys(args) : [];
-  for (const fn of candidates) {
-    const names = fn.args.map((arg) => arg.name);
-    const required = names.slice(0, names.length - fn.defaults);
-    if (
-      isObject &&
-      names.every((argName) => argName !== '') &&
-      keys.every((key) => names.includes(key)) &&
-      required.every((argName) => keys.includes(argName))
-    ) {
-      return { fn, argsJson: JSON.stringify(args) };
-    }
-  }
-  const single = candidates.find(
-    (fn) =>
-      fn.args.length === 1 &&
-      fn.args[0]!.name === '' &&
-      ['json', 'jsonb'].includes(fn.args[0]!.type),
-  );
-  if (single) return { fn: single, argsJson: JSON.stringify(args) };
-  if (!isObject && candidates.length > 0) {
-    throw new PostgrestError(
-      400,
-      'PGRST102',
-      'Empty or invalid json',
-      `public.${name} takes named arguments: send a JSON object`,
-    );
-  }
-  const listed = keys.join(', ');
-  const suggestion = candidates[0];
-  throw new PostgrestError(
-    404,
-    'PGRST202',
-    keys.length
-      ? `Could not find the function public.${name}(${listed}) in the schema cache`
-      : `Could not find the function public.${name} without parameters in the schema cache`,
-    `Searched for the function public.${name} with parameters ${listed || '(none)'} or with a single unnamed json/jsonb parameter, but no matches were found in the schema cache.`,
-    suggestion
-      ? `Perhaps you meant to call the function public.${name}(${suggestion.args.map((arg) => arg.name).join(', ')})`
-      : null,
-  );
-}
-
-/**
- * `args` yields one row holding the typed arguments (json_to_record casts each JSON value to the
- * argument's catalog type, as PostgREST does); `expression` calls the function with them.
- */
-function functionCall(
-  fn: FunctionInfo,
-  argsSent: unknown,
-): { args: string; expression: string; usesArgs: boolean } {
-  const target = `public.${quoteIdent(fn.name)}`;
-  if (fn.args.length === 1 && fn.args[0]!.name === '') {
-    return { args: '', expression: `${target}($1::${fn.args[0]!.type})`, usesArgs: true };
-  }
-  // Only the arguments sent are passed, so the others keep their defaults.
-  const sent = fn.args.filter((arg) => Object.hasOwn(argsSent as object, arg.name));
-  if (sent.length === 0) return { args: '', expression: `${target}()`, usesArgs: false };
-  const columns = sent.map((arg) => `${quoteIdent(arg.name)} ${arg.type}`).join(', ');
-  const named = sent.map((arg) => `${quoteIdent(arg.name)} => _args.${quoteIdent(arg.name)}`);
-  return {
-    args: `json_to_record($1::json) as _args(${columns})`,
-    expression: `${target}(${named.join(', ')})`,
-    usesArgs: true,
-  };
-}
-
 function selectQuery(
   table: TableInfo,
   plan: ReadPlan,
   where: string,
   paramCount: number,
+  maxResponseBytes: number,
 ): { sql: string; params: number[] } {
   const columns = plan.columns
     ? plan.columns.map((c) => `${quoteIdent(c.column)} as ${quoteIdent(c.alias)}`).join(', ')
@@ -386,8 +331,8 @@ function selectQuery(
     params.push(plan.offset);
     paging += ` offset $${paramCount + params.length}`;
   }
-  const sql = `select coalesce(json_agg(_row), '[]')::text as body, count(*)::int as row_count,
-                      (json_agg(_row) -> 0)::text as first
-                 from (select ${columns} from public.${quoteIdent(table.name)} ${where} ${order}${paging}) _row`;
-  return { sql, params };
+  params.push(maxResponseBytes);
+  const rows = `select to_json(_row)::text as _json
+                  from (select ${columns} from public.${quoteIdent(table.name)} ${where} ${order}${paging}) _row`;
+  return { sql: cappedJsonArray(rows, `$${paramCount + params.length}`), params };
 }
