@@ -43,7 +43,10 @@ export function cappedJsonValue(jsonText: string, from: string, capParam: string
 
 export function checkResponseSize(size: number, cap: number, rows: number | null): void {
   if (size <= cap) return;
-  const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+  const mib = (bytes: number) =>
+    bytes >= 1024 * 1024
+      ? `${(bytes / 1024 / 1024).toFixed(1)} MiB`
+      : `${Math.ceil(bytes / 1024)} KiB`;
   throw new PostgrestError(
     413,
     '54000',

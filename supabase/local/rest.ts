@@ -246,13 +246,14 @@ export function createRestHandler(options: RestOptions) {
         throw new PostgrestError(404, 'PGRST125', `Invalid path specified in request URL: ${path}`);
       }
     } catch (error) {
+      // Before the database check: a PostgrestError has a SQLSTATE-like code too.
+      if (error instanceof PostgrestError) return sendPostgrestError(ctx, error);
       if (isDatabaseError(error)) {
         // The object may have changed under a migration: look it up afresh next time.
         if (objectName && ['42883', '42P01', '42703'].includes(error.code))
           cache.forget(objectName);
         return sendPostgrestError(ctx, fromDatabaseError(error, identity.role));
       }
-      if (error instanceof PostgrestError) return sendPostgrestError(ctx, error);
       throw error;
     }
   };
