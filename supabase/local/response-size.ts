@@ -23,11 +23,15 @@ export interface CappedRows {
  * `jsonRows` must yield one text column `_json` per row, in order; the result is one row of
  * {@link CappedRows}. The window over all rows totals their sizes before any is aggregated.
  */
-export function cappedJsonArray(jsonRows: string, capParam: string): string {
+export function cappedJsonArray(jsonRows: string, capParam: string, withFirst: boolean): string {
+  // The first row again only when asked for (`.single()`): otherwise it doubled the transfer.
+  const first = withFirst
+    ? `min(_json) filter (where _n = 1 and _total <= ${capParam})`
+    : 'null::text';
   return `select '[' || coalesce(string_agg(_json, ',') filter (where _total <= ${capParam}), '') || ']'
                    as body,
                  count(*)::int as row_count,
-                 min(_json) filter (where _n = 1 and _total <= ${capParam}) as first,
+                 ${first} as first,
                  coalesce(max(_total), 2)::float8 as size
             from (select _json, sum(octet_length(_json) + 1) over () + 1 as _total,
                          row_number() over () as _n

@@ -102,6 +102,7 @@ export function rpcStatement(
   fn: FunctionInfo,
   args: RpcArguments,
   maxResponseBytes: number,
+  withFirst: boolean,
 ): { sql: string; params: unknown[] } {
   const call = functionCall(fn, args.keys);
   const params: unknown[] = call.usesArgs ? [args.json] : [];
@@ -118,6 +119,7 @@ export function rpcStatement(
         `select to_json(_result)::text as _json
            from ${call.args ? `${call.args} cross join lateral` : ''} ${call.expression} as _result`,
         cap,
+        withFirst,
       )
     : cappedJsonValue(
         `to_json(${call.expression})::text`,

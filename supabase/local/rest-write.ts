@@ -33,6 +33,7 @@ export function writeStatement(
   prefer: string,
   onConflict: string | null,
   maxResponseBytes: number,
+  options: { representation: boolean; single: boolean },
 ): WriteStatement {
   const target = `public.${quoteIdent(table.name)}`;
   const rowType = target;
@@ -92,9 +93,22 @@ export function writeStatement(
   const projection = plan.columns
     ? plan.columns.map((c) => `${quoteIdent(c.column)} as ${quoteIdent(c.alias)}`).join(', ')
     : '*';
+  if (!options.representation) {
+    // Nothing is sent back: only count the rows, without making JSON of them.
+    return {
+      sql: `with _written as (${write})
+        select '[]' as body, count(*)::int as row_count, null::text as first, 0::float8 as size
+          from _written`,
+      params,
+    };
+  }
   params.push(maxResponseBytes);
   const sql = `with _written as (${write})
-    ${cappedJsonArray(`select to_json(_row)::text as _json from (select ${projection} from _written) _row`, `$${params.length}`)}`;
+    ${cappedJsonArray(
+      `select to_json(_row)::text as _json from (select ${projection} from _written) _row`,
+      `$${params.length}`,
+      options.single,
+    )}`;
   return { sql, params };
 }
 

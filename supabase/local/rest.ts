@@ -111,7 +111,7 @@ export function createRestHandler(options: RestOptions) {
         'Call it with POST.',
       );
     }
-    const statement = rpcStatement(fn, args, maxResponseBytes);
+    const statement = rpcStatement(fn, args, maxResponseBytes, wantsSingleObject(ctx));
     const rows = await asRole(identity, ctx, readOnly, async (tx) => {
       const result = await tx.query<Partial<CappedRows> & { body: string | null; size: number }>(
         statement.sql,
@@ -148,6 +148,7 @@ export function createRestHandler(options: RestOptions) {
       prefer,
       ctx.url.searchParams.get('on_conflict'),
       maxResponseBytes,
+      { representation: /return=representation/.test(prefer), single: wantsSingleObject(ctx) },
     );
     const rows = await asRole(identity, ctx, false, async (tx) => {
       const result = await tx.query<CappedRows>(statement.sql, statement.params);
@@ -193,7 +194,14 @@ export function createRestHandler(options: RestOptions) {
     }
     const plan = parseReadPlan(name, ctx.url.searchParams, (column) => table.columns.has(column));
     const { where, params } = whereClause(table, plan.filters);
-    const query = selectQuery(table, plan, where, params.length, maxResponseBytes);
+    const query = selectQuery(
+      table,
+      plan,
+      where,
+      params.length,
+      maxResponseBytes,
+      wantsSingleObject(ctx),
+    );
     const prefer = header(ctx.req, 'prefer') ?? '';
     const exactCount = /count=(exact|planned|estimated)/.test(prefer);
     const { rows, total } = await asRole(identity, ctx, true, async (tx) => {
@@ -308,6 +316,7 @@ function selectQuery(
   where: string,
   paramCount: number,
   maxResponseBytes: number,
+  withFirst: boolean,
 ): { sql: string; params: number[] } {
   const columns = plan.columns
     ? plan.columns.map((c) => `${quoteIdent(c.column)} as ${quoteIdent(c.alias)}`).join(', ')
@@ -335,5 +344,5 @@ function selectQuery(
   params.push(maxResponseBytes);
   const rows = `select to_json(_row)::text as _json
                   from (select ${columns} from public.${quoteIdent(table.name)} ${where} ${order}${paging}) _row`;
-  return { sql: cappedJsonArray(rows, `$${paramCount + params.length}`), params };
+  return { sql: cappedJsonArray(rows, `$${paramCount + params.length}`, withFirst), params };
 }
