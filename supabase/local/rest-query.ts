@@ -7,6 +7,7 @@
 import { PostgrestError, badQuery } from './postgrest-errors.ts';
 import type { TableInfo } from './schema-cache.ts';
 import { quoteIdent } from './schema-cache.ts';
+import { cappedJsonArray } from './response-size.ts';
 
 export type FilterOperator =
   'eq' | 'neq' | 'gt' | 'gte' | 'lt' | 'lte' | 'like' | 'ilike' | 'is' | 'in';
@@ -241,4 +242,42 @@ export function whereClause(
     return filter.negated ? `not (${condition})` : condition;
   });
   return { where: conditions.length ? `where ${conditions.join(' and ')}` : '', params };
+}
+
+/** The read as one statement answering {@link CappedRows}; parameters follow the filters'. */
+export function selectQuery(
+  table: TableInfo,
+  plan: ReadPlan,
+  where: string,
+  paramCount: number,
+  maxResponseBytes: number,
+  withFirst: boolean,
+): { sql: string; params: number[] } {
+  const columns = plan.columns
+    ? plan.columns.map((c) => `${quoteIdent(c.column)} as ${quoteIdent(c.alias)}`).join(', ')
+    : '*';
+  const order = plan.order.length
+    ? 'order by ' +
+      plan.order
+        .map(
+          (term) =>
+            `${quoteIdent(term.column)} ${term.descending ? 'desc' : 'asc'}` +
+            (term.nulls ? ` nulls ${term.nulls}` : ''),
+        )
+        .join(', ')
+    : '';
+  const params: number[] = [];
+  let paging = '';
+  if (plan.limit !== null) {
+    params.push(plan.limit);
+    paging += ` limit $${paramCount + params.length}`;
+  }
+  if (plan.offset > 0) {
+    params.push(plan.offset);
+    paging += ` offset $${paramCount + params.length}`;
+  }
+  params.push(maxResponseBytes);
+  const rows = `select to_json(_row)::text as _json
+                  from (select ${columns} from public.${quoteIdent(table.name)} ${where} ${order}${paging}) _row`;
+  return { sql: cappedJsonArray(rows, `$${paramCount + params.length}`, withFirst), params };
 }

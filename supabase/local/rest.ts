@@ -10,21 +10,29 @@
 import type { LocalDatabase } from './database.ts';
 import type { SqlClient } from './sql-client.ts';
 import type { RequestContext } from './http-router.ts';
-import { bearerToken, header, readBody, sendEmpty, sendRawJson } from './http-router.ts';
-import { JsonShapeError, jsonShape } from './json-shape.ts';
+import { bearerToken, header, sendEmpty } from './http-router.ts';
 import { PostgrestError, fromDatabaseError, isDatabaseError } from './postgrest-errors.ts';
 import type { RequestIdentity } from './request-identity.ts';
 import { identify } from './request-identity.ts';
 import type { TableInfo } from './schema-cache.ts';
 import { SchemaCache, quoteIdent } from './schema-cache.ts';
-import type { ReadPlan } from './rest-query.ts';
-import { parseReadPlan, whereClause } from './rest-query.ts';
+import { parseReadPlan, selectQuery, whereClause } from './rest-query.ts';
 import type { RpcArguments } from './rest-rpc.ts';
 import { chooseFunction, rpcStatement } from './rest-rpc.ts';
-import type { WriteBody } from './rest-write.ts';
 import { writeStatement } from './rest-write.ts';
 import type { CappedRows } from './response-size.ts';
-import { cappedJsonArray, checkResponseSize } from './response-size.ts';
+import { checkResponseSize } from './response-size.ts';
+import {
+  checkProfile,
+  decodeSegment,
+  notSingle,
+  readJson,
+  sendBody,
+  sendPostgrestError,
+  wantsSingleObject,
+} from './rest-http.ts';
+
+export { sendPostgrestError } from './rest-http.ts';
 
 export interface RestOptions {
   db: LocalDatabase;
@@ -32,34 +40,6 @@ export interface RestOptions {
   maxResponseBytes: number;
   /** Per request; Supabase sets 8 s for the authenticated role. */
   statementTimeoutMs: number;
-}
-
-const maxBodyBytes = 16 * 1024 * 1024;
-
-/** The body as JSON text and its shape; malformed or too deeply nested: PGRST102. */
-async function readJson(ctx: RequestContext): Promise<WriteBody> {
-  const text = await readBody(ctx.req, maxBodyBytes);
-  try {
-    return { text, shape: jsonShape(text) };
-  } catch (error) {
-    if (!(error instanceof JsonShapeError)) throw error;
-    throw new PostgrestError(400, 'PGRST102', 'Empty or invalid json', error.message);
-  }
-}
-
-/** A path segment, percent-decoded; a malformed escape is the caller's error, not ours. */
-function decodeSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    throw new PostgrestError(
-      400,
-      'PGRST100',
-      `Malformed percent-encoding in the URL path: "${segment.slice(0, 200)}"`,
-      null,
-      'Encode "%" as %25.',
-    );
-  }
 }
 
 export function createRestHandler(options: RestOptions) {
@@ -265,84 +245,4 @@ export function createRestHandler(options: RestOptions) {
       throw error;
     }
   };
-}
-
-export function sendPostgrestError(ctx: RequestContext, error: PostgrestError): void {
-  sendRawJson(ctx.res, error.status, JSON.stringify(error.body), error.headers);
-}
-
-function sendBody(
-  ctx: RequestContext,
-  status: number,
-  body: string,
-  headers: Record<string, string> = {},
-) {
-  if (ctx.method === 'HEAD') return sendEmpty(ctx.res, status, headers);
-  sendRawJson(ctx.res, status, body, headers);
-}
-
-function wantsSingleObject(ctx: RequestContext): boolean {
-  return (header(ctx.req, 'accept') ?? '').includes('application/vnd.pgrst.object+json');
-}
-
-function notSingle(count: number): PostgrestError {
-  return new PostgrestError(
-    406,
-    'PGRST116',
-    'Cannot coerce the result to a single JSON object',
-    `The result contains ${count} rows`,
-  );
-}
-
-/** supabase-js sends Accept-Profile/Content-Profile when a schema is chosen; only public is served. */
-function checkProfile(ctx: RequestContext): void {
-  for (const name of ['accept-profile', 'content-profile']) {
-    const profile = header(ctx.req, name);
-    if (profile !== undefined && profile !== 'public') {
-      throw new PostgrestError(
-        406,
-        'PGRST106',
-        'Invalid schema: ' + profile,
-        null,
-        'Only the following schemas are exposed: public',
-      );
-    }
-  }
-}
-
-function selectQuery(
-  table: TableInfo,
-  plan: ReadPlan,
-  where: string,
-  paramCount: number,
-  maxResponseBytes: number,
-  withFirst: boolean,
-): { sql: string; params: number[] } {
-  const columns = plan.columns
-    ? plan.columns.map((c) => `${quoteIdent(c.column)} as ${quoteIdent(c.alias)}`).join(', ')
-    : '*';
-  const order = plan.order.length
-    ? 'order by ' +
-      plan.order
-        .map(
-          (term) =>
-            `${quoteIdent(term.column)} ${term.descending ? 'desc' : 'asc'}` +
-            (term.nulls ? ` nulls ${term.nulls}` : ''),
-        )
-        .join(', ')
-    : '';
-  const params: number[] = [];
-  let paging = '';
-  if (plan.limit !== null) {
-    params.push(plan.limit);
-    paging += ` limit $${paramCount + params.length}`;
-  }
-  if (plan.offset > 0) {
-    params.push(plan.offset);
-    paging += ` offset $${paramCount + params.length}`;
-  }
-  params.push(maxResponseBytes);
-  const rows = `select to_json(_row)::text as _json
-                  from (select ${columns} from public.${quoteIdent(table.name)} ${where} ${order}${paging}) _row`;
-  return { sql: cappedJsonArray(rows, `$${paramCount + params.length}`, withFirst), params };
 }
