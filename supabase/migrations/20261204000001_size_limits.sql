@@ -3,9 +3,9 @@
 -- project enforces them exactly as the local server does.
 --
 -- Text is measured in bytes (octet_length), JSON in bytes of its text form. The limits are
--- generous for real use (README, "Size limits"): a workflow row stays under about 7 MiB and a
--- knowledge-base document under about 6.5 MiB, so a sync_push of one row with its assumed
--- master state (two copies) fits in the API's 16 MiB request body. Constraints are added NOT
+-- generous for real use (supabase/local/README.md, "Limits"): a workflow row stays under
+-- about 7 MiB and a knowledge-base document under about 6.5 MiB, so a sync_push of one row
+-- with its assumed master state (two copies) fits in the API's 16 MiB request body. Constraints are added NOT
 -- VALID: rows written before this migration are not rejected retroactively, but any insert
 -- or update is checked.
 --
