@@ -109,7 +109,8 @@ describe.each(backends)('bad input over HTTP on %s', (backend) => {
 });
 
 describe('configured public URL and error logs', () => {
-  it('answers PUBLIC_URL when configured', async () => {
+  // Starting a server (creating an in-memory PGlite cluster) is slow on a busy machine.
+  it('answers PUBLIC_URL when configured', { timeout: 120_000 }, async () => {
     const t = await startTestServer('pglite', { publicUrl: 'https://flowkeep.example/' });
     try {
       const answer = await rawFetch(t.server, '/config.json');
@@ -119,7 +120,7 @@ describe('configured public URL and error logs', () => {
     }
   });
 
-  it('logs a database error without its parameters or row', async () => {
+  it('logs a database error without its parameters or row', { timeout: 120_000 }, async () => {
     const db = await PGlite.create();
     try {
       await db.exec('create table users (email text, hash text check (length(hash) < 5))');
