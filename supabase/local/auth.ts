@@ -5,14 +5,30 @@
  * in auth.sessions / auth.refresh_tokens (auth-schema.sql). Errors have GoTrue's bodies, in the
  * shape the caller's X-Supabase-Api-Version asks for.
  */
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import bcrypt from 'bcryptjs';
 import type { LocalDatabase } from './database.ts';
-import type { SqlClient } from './sql-client.ts';
 import type { Claims } from './jwt.ts';
-import { signAccessToken, verifyToken } from './jwt.ts';
+import { verifyToken } from './jwt.ts';
+import type { UserRow } from './auth-sessions.ts';
+import { createSessionIssuer, hashRefreshToken, loadUser } from './auth-sessions.ts';
 import type { RequestContext } from './http-router.ts';
-import { bearerToken, header, readBody, sendEmpty, sendJson } from './http-router.ts';
+import { bearerToken, header, sendEmpty, sendJson } from './http-router.ts';
+import { isDatabaseError } from './postgrest-errors.ts';
+import type { RateLimit } from './rate-limit.ts';
+import { RateLimiter } from './rate-limit.ts';
+import {
+  GoTrueError,
+  checkNewPassword,
+  checkUserData,
+  maximumPasswordBytes,
+  normalizeEmail,
+  rateLimited,
+  readJsonObject,
+  sendGoTrueError,
+} from './auth-input.ts';
+
+export { GoTrueError, sendGoTrueError } from './auth-input.ts';
+export { hashRefreshToken } from './auth-sessions.ts';
 
 export interface AuthOptions {
   db: LocalDatabase;
@@ -20,131 +36,74 @@ export interface AuthOptions {
   /** The `iss` claim: <public url>/auth/v1, as GoTrue sets it. */
   issuer: string;
   accessTokenTtlSeconds: number;
+  rateLimits: AuthRateLimits;
 }
 
-export class GoTrueError extends Error {
-  constructor(
-    readonly status: number,
-    readonly errorCode: string,
-    message: string,
-    readonly extra: Record<string, unknown> = {},
-  ) {
-    super(message);
-  }
+/**
+ * Sign-up, sign-in and token refresh are limited per client address (all three together, as
+ * GoTrue's token limit: 150 per 5 minutes) and per account (attempts on one e-mail address:
+ * failed sign-ins, sign-ups; refreshes of one user's sessions).
+ */
+export interface AuthRateLimits {
+  perAddress: RateLimit;
+  perAccount: RateLimit;
 }
+
+export const defaultAuthRateLimits: AuthRateLimits = {
+  perAddress: { limit: 150, windowMs: 5 * 60_000 },
+  perAccount: { limit: 10, windowMs: 5 * 60_000 },
+};
 
 const bcryptCost = 10;
-const minimumPasswordLength = 6;
 /** A real hash to compare against when the email is unknown, so timing does not tell. */
 const unknownUserHash = bcrypt.hashSync('flowkeep-no-such-user', bcryptCost);
 
-/** auth.users as GoTrue answers it, built by Postgres so timestamps keep their precision. */
-const userJson = `jsonb_build_object(
-  'id', u.id, 'aud', u.aud, 'role', u.role, 'email', u.email,
-  'email_confirmed_at', u.email_confirmed_at, 'phone', '', 'confirmed_at', u.email_confirmed_at,
-  'last_sign_in_at', u.last_sign_in_at, 'app_metadata', u.raw_app_meta_data,
-  'user_metadata', u.raw_user_meta_data,
-  'identities', jsonb_build_array(jsonb_build_object(
-    'identity_id', u.id, 'id', u.id, 'user_id', u.id, 'provider', 'email', 'email', u.email,
-    'identity_data', jsonb_build_object('email', u.email, 'email_verified', true,
-      'phone_verified', false, 'sub', u.id::text),
-    'last_sign_in_at', u.last_sign_in_at, 'created_at', u.created_at, 'updated_at', u.updated_at)),
-  'created_at', u.created_at, 'updated_at', u.updated_at, 'is_anonymous', u.is_anonymous)::text`;
-
-interface UserRow {
-  id: string;
-  email: string;
-  encrypted_password: string | null;
-  app_metadata: string;
-  user_metadata: string;
-  is_anonymous: boolean;
-  user_json: string;
-}
-
-const selectUser = `select u.id::text as id, u.email, u.encrypted_password,
-  u.raw_app_meta_data::text as app_metadata, u.raw_user_meta_data::text as user_metadata,
-  u.is_anonymous, ${userJson} as user_json from auth.users u`;
-
-export function hashRefreshToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
-
 export function createAuthHandler(options: AuthOptions) {
   const { db } = options;
+  const perAddress = new RateLimiter(options.rateLimits.perAddress);
+  const perAccount = new RateLimiter(options.rateLimits.perAccount);
 
-  async function issueSession(tx: SqlClient, user: UserRow, userAgent: string | undefined) {
-    const sessionId = randomUUID();
-    await tx.query('insert into auth.sessions (id, user_id, user_agent) values ($1, $2, $3)', [
-      sessionId,
-      user.id,
-      userAgent ?? null,
-    ]);
-    return respondWithSession(tx, user, sessionId, null, Math.floor(Date.now() / 1000));
+  function limitAccount(key: string): void {
+    const wait = perAccount.take(key);
+    if (wait !== null) throw rateLimited(wait);
   }
 
-  async function respondWithSession(
-    tx: SqlClient,
-    user: UserRow,
-    sessionId: string,
-    parentHash: string | null,
-    authenticatedAt: number,
-  ) {
-    const refreshToken = randomBytes(24).toString('base64url');
-    await tx.query(
-      `insert into auth.refresh_tokens (token, user_id, session_id, parent) values ($1, $2, $3, $4)`,
-      [hashRefreshToken(refreshToken), user.id, sessionId, parentHash],
-    );
-    const { token, expiresAt } = await signAccessToken(options.jwtSecret, {
-      issuer: options.issuer,
-      userId: user.id,
-      email: user.email,
-      sessionId,
-      appMetadata: JSON.parse(user.app_metadata) as Record<string, unknown>,
-      userMetadata: JSON.parse(user.user_metadata) as Record<string, unknown>,
-      isAnonymous: user.is_anonymous,
-      ttlSeconds: options.accessTokenTtlSeconds,
-      authenticatedAt,
-    });
-    return {
-      access_token: token,
-      token_type: 'bearer',
-      expires_in: options.accessTokenTtlSeconds,
-      expires_at: expiresAt,
-      refresh_token: refreshToken,
-      user: JSON.parse(user.user_json) as Record<string, unknown>,
-    };
-  }
+  const { issueSession, respondWithSession } = createSessionIssuer(options);
 
   async function signUp(ctx: RequestContext) {
     const body = await readJsonObject(ctx);
     const email = normalizeEmail(body.email);
-    const password = body.password;
-    if (typeof password !== 'string' || password === '') {
+    limitAccount(`signup:${email}`);
+    if (typeof body.password !== 'string' || body.password === '') {
       throw new GoTrueError(422, 'validation_failed', 'Signup requires a valid password');
     }
-    if (password.length < minimumPasswordLength) {
-      throw new GoTrueError(
-        422,
-        'weak_password',
-        `Password should be at least ${minimumPasswordLength} characters.`,
-        { weak_password: { reasons: ['length'] } },
-      );
-    }
-    const data = body.data ?? {};
-    const userMetadata = isObject(data) ? data : {};
+    const password = checkNewPassword(body.password);
+    const userMetadata = checkUserData(body.data ?? {});
     const hash = await bcrypt.hash(password, bcryptCost);
-    const session = await db.transaction(async (tx) => {
-      const existing = await tx.query('select 1 from auth.users where lower(email) = $1', [email]);
-      if (existing.rows.length > 0) return null;
-      const inserted = await tx.query<{ id: string }>(
-        `insert into auth.users (email, encrypted_password, email_confirmed_at, last_sign_in_at,
-           raw_user_meta_data)
-         values ($1, $2, now(), now(), $3::jsonb) returning id::text as id`,
-        [email, hash, JSON.stringify(userMetadata)],
-      );
-      const user = await loadUser(tx, 'u.id = $1', inserted.rows[0]!.id);
-      return issueSession(tx, user!, header(ctx.req, 'user-agent'));
-    });
+    let session: Awaited<ReturnType<typeof issueSession>> | null;
+    try {
+      session = await db.transaction(async (tx) => {
+        const existing = await tx.query('select 1 from auth.users where lower(email) = $1', [
+          email,
+        ]);
+        if (existing.rows.length > 0) return null;
+        const inserted = await tx.query<{ id: string }>(
+          `insert into auth.users (email, encrypted_password, email_confirmed_at, last_sign_in_at,
+             raw_user_meta_data)
+           values ($1, $2, now(), now(), $3::jsonb) returning id::text as id`,
+          [email, hash, JSON.stringify(userMetadata)],
+        );
+        const user = await loadUser(tx, 'u.id = $1', inserted.rows[0]!.id);
+        return issueSession(tx, user!, header(ctx.req, 'user-agent'));
+      });
+    } catch (error) {
+      // A concurrent sign-up with the same address won the unique index.
+      if (isDatabaseError(error) && error.code === '23505') session = null;
+      else if (isDatabaseError(error) && /^(22|23)/.test(error.code)) {
+        const message = typeof error.message === 'string' ? error.message : 'invalid input';
+        throw new GoTrueError(422, 'validation_failed', `Sign-up refused: ${message}`);
+      } else throw error;
+    }
     if (!session) throw new GoTrueError(422, 'user_already_exists', 'User already registered');
     sendJson(ctx.res, 200, session);
   }
@@ -153,11 +112,17 @@ export function createAuthHandler(options: AuthOptions) {
     const body = await readJsonObject(ctx);
     const email = typeof body.email === 'string' ? body.email.trim().toLowerCase() : '';
     const password = typeof body.password === 'string' ? body.password : '';
+    // Counted before the comparison (so parallel guesses count too), given back on success.
+    const account = `signin:${email}`;
+    limitAccount(account);
     const user = await loadUser(db.sql, 'lower(u.email) = $1', email);
     const matches = await bcrypt.compare(password, user?.encrypted_password ?? unknownUserHash);
-    if (!user || !user.encrypted_password || !matches) {
+    // No password over 72 bytes can be right: bcrypt would compare only its first 72.
+    const tooLong = Buffer.byteLength(password, 'utf8') > maximumPasswordBytes;
+    if (!user || !user.encrypted_password || !matches || tooLong) {
       throw new GoTrueError(400, 'invalid_credentials', 'Invalid login credentials');
     }
+    perAccount.refund(account);
     const session = await db.transaction(async (tx) => {
       await tx.query('update auth.users set last_sign_in_at = now() where id = $1', [user.id]);
       const fresh = await loadUser(tx, 'u.id = $1', user.id);
@@ -185,6 +150,8 @@ export function createAuthHandler(options: AuthOptions) {
       );
       const row = found.rows[0];
       if (!row) return { error: 'not_found' as const };
+      const wait = perAccount.take(`refresh:${row.user_id}`);
+      if (wait !== null) return { error: 'rate_limited' as const, wait };
       if (row.revoked) {
         // A used token presented again means it leaked or was replayed: as GoTrue's reuse
         // detection does, end the whole session so neither holder can continue with it.
@@ -214,6 +181,8 @@ export function createAuthHandler(options: AuthOptions) {
     });
     if ('session' in outcome) {
       sendJson(ctx.res, 200, outcome.session);
+    } else if (outcome.error === 'rate_limited') {
+      throw rateLimited(outcome.wait);
     } else if (outcome.error === 'reused') {
       throw new GoTrueError(
         400,
@@ -291,17 +260,9 @@ export function createAuthHandler(options: AuthOptions) {
     }
     let hash: string | null = null;
     if (body.password !== undefined) {
-      if (typeof body.password !== 'string' || body.password.length < minimumPasswordLength) {
-        throw new GoTrueError(
-          422,
-          'weak_password',
-          `Password should be at least ${minimumPasswordLength} characters.`,
-          { weak_password: { reasons: ['length'] } },
-        );
-      }
-      hash = await bcrypt.hash(body.password, bcryptCost);
+      hash = await bcrypt.hash(checkNewPassword(body.password), bcryptCost);
     }
-    const data = isObject(body.data) ? body.data : {};
+    const data = checkUserData(body.data);
     const updated = await db.transaction(async (tx) => {
       await tx.query(
         `update auth.users set
@@ -339,6 +300,10 @@ export function createAuthHandler(options: AuthOptions) {
   return async function handleAuth(ctx: RequestContext, path: string): Promise<void> {
     try {
       const route = `${ctx.method} ${path}`;
+      if (route === 'POST /signup' || route === 'POST /token') {
+        const wait = perAddress.take(ctx.req.socket.remoteAddress ?? 'unknown');
+        if (wait !== null) throw rateLimited(wait);
+      }
       if (route === 'POST /signup') return await signUp(ctx);
       if (route === 'POST /token') {
         const grant = ctx.url.searchParams.get('grant_type');
@@ -358,66 +323,4 @@ export function createAuthHandler(options: AuthOptions) {
       sendGoTrueError(ctx, error);
     }
   };
-}
-
-/**
- * GoTrue answers `{code, message}` to clients that send X-Supabase-Api-Version 2024-01-01 or
- * later (as supabase-js does) and the older `{code: <status>, error_code, msg}` otherwise.
- */
-export function sendGoTrueError(ctx: RequestContext, error: GoTrueError): void {
-  const version = header(ctx.req, 'x-supabase-api-version');
-  if (version && /^\d{4}-\d{2}-\d{2}$/.test(version) && version >= '2024-01-01') {
-    sendJson(
-      ctx.res,
-      error.status,
-      { code: error.errorCode, message: error.message, ...error.extra },
-      { 'X-Supabase-Api-Version': '2024-01-01' },
-    );
-  } else {
-    sendJson(ctx.res, error.status, {
-      code: error.status,
-      error_code: error.errorCode,
-      msg: error.message,
-      ...error.extra,
-    });
-  }
-}
-
-async function loadUser(sql: SqlClient, where: string, value: string): Promise<UserRow | null> {
-  const result = await sql.query<UserRow>(`${selectUser} where ${where}`, [value]);
-  return result.rows[0] ?? null;
-}
-
-async function readJsonObject(ctx: RequestContext): Promise<Record<string, unknown>> {
-  const text = await readBody(ctx.req, 1024 * 1024);
-  let parsed: unknown;
-  try {
-    parsed = text === '' ? {} : JSON.parse(text);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new GoTrueError(400, 'bad_json', `Could not parse request body as JSON: ${reason}`);
-  }
-  if (!isObject(parsed)) {
-    throw new GoTrueError(400, 'bad_json', 'Could not parse request body as JSON: not an object');
-  }
-  return parsed;
-}
-
-function normalizeEmail(value: unknown): string {
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new GoTrueError(422, 'validation_failed', 'To signup, please provide your email');
-  }
-  const email = value.trim().toLowerCase();
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 255) {
-    throw new GoTrueError(
-      400,
-      'validation_failed',
-      'Unable to validate email address: invalid format',
-    );
-  }
-  return email;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -127,6 +127,14 @@ async function openPostgres(url: string): Promise<LocalDatabase> {
     async transaction(work, options = {}) {
       const client = await pool.connect();
       let broken = false;
+      // While checked out, the pool's own error listener is detached: a connection that dies
+      // between two queries (terminated backend, network) would otherwise emit an unhandled
+      // 'error' and end the process.
+      const onError = (error: Error) => {
+        broken = true;
+        if (!closing) console.error(`PostgreSQL connection: ${error.message}`);
+      };
+      client.on('error', onError);
       try {
         const settings = settingsStatement(options.settings ?? {});
         // One round trip: a simple-protocol script of BEGIN and the settings.
@@ -144,15 +152,23 @@ async function openPostgres(url: string): Promise<LocalDatabase> {
         }
         throw error;
       } finally {
+        client.off('error', onError);
         client.release(broken);
       }
     },
     async session(work) {
       const client = await pool.connect();
+      let broken = false;
+      const onError = (error: Error) => {
+        broken = true;
+        if (!closing) console.error(`PostgreSQL connection: ${error.message}`);
+      };
+      client.on('error', onError);
       try {
         return await work(sqlClientFromPg(client));
       } finally {
-        client.release();
+        client.off('error', onError);
+        client.release(broken);
       }
     },
     async listen(channel, onPayload) {

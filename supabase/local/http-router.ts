@@ -64,10 +64,13 @@ export function sendEmpty(
   res.end();
 }
 
-/** Any origin may call the API (as on Supabase); the browser asks first for custom headers. */
-export function applyCors(req: IncomingMessage, res: ServerResponse): void {
-  res.setHeader('Access-Control-Allow-Origin', req.headers.origin ?? '*');
-  res.setHeader('Vary', 'Origin');
+/**
+ * Any origin may call the API, as Supabase's gateway answers it: `*`, never the caller's own
+ * origin reflected back (which is how credentialed cross-origin reads get allowed), and never
+ * with credentials. Auth is the bearer token, which a foreign page does not have.
+ */
+export function applyCors(_req: IncomingMessage, res: ServerResponse): void {
+  res.setHeader('Access-Control-Allow-Origin', '*');
   res.setHeader(
     'Access-Control-Expose-Headers',
     'Content-Range, Content-Location, X-Supabase-Api-Version',

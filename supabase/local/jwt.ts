@@ -99,6 +99,11 @@ export async function verifyToken(secret: string, token: string): Promise<Verifi
   try {
     // No clock tolerance: a token is refused from the second it expires.
     const { payload } = await jwtVerify(token, await secretKey(secret), { algorithms: ['HS256'] });
+    // jose accepts an `iat` in the future; PostgREST refuses it ("JWT issued at future"): a
+    // token dated ahead would outlive the `exp` its issuer meant.
+    if (typeof payload.iat === 'number' && payload.iat > Math.floor(Date.now() / 1000)) {
+      return { ok: false, reason: 'claims', message: 'JWT issued at future' };
+    }
     return { ok: true, claims: payload as Claims };
   } catch (error) {
     if (error instanceof joseErrors.JWTExpired) {

@@ -7,6 +7,7 @@
 import { PostgrestError, badQuery } from './postgrest-errors.ts';
 import type { TableInfo } from './schema-cache.ts';
 import { quoteIdent } from './schema-cache.ts';
+import { cappedJsonArray } from './response-size.ts';
 
 export type FilterOperator =
   'eq' | 'neq' | 'gt' | 'gte' | 'lt' | 'lte' | 'like' | 'ilike' | 'is' | 'in';
@@ -77,6 +78,19 @@ export function parseReadPlan(
       }
       return { column: checkColumn(column), alias: alias ?? column };
     });
+    // Naming a column twice (under any alias) only multiplies the response: a 15 MiB field
+    // named forty times made one response beyond what the server can hold.
+    const seen = new Set<string>();
+    for (const { column, alias } of plan.columns) {
+      if (seen.has(column) || seen.has(`alias:${alias}`)) {
+        throw badQuery(
+          `"failed to parse select parameter (${select})"`,
+          `"${column}" is selected more than once: name each column once`,
+        );
+      }
+      seen.add(column);
+      seen.add(`alias:${alias}`);
+    }
   }
 
   for (const [key, raw] of params) {
@@ -137,7 +151,8 @@ function parseCount(name: string, value: string): number {
   return Number(value);
 }
 
-function parseFilter(column: string, raw: string): Filter {
+/** One filter's `[not.]operator.value` for `column` (shared with Realtime's filters). */
+export function parseFilter(column: string, raw: string): Filter {
   let rest = raw;
   let negated = false;
   if (rest.startsWith('not.')) {
@@ -227,4 +242,42 @@ export function whereClause(
     return filter.negated ? `not (${condition})` : condition;
   });
   return { where: conditions.length ? `where ${conditions.join(' and ')}` : '', params };
+}
+
+/** The read as one statement answering {@link CappedRows}; parameters follow the filters'. */
+export function selectQuery(
+  table: TableInfo,
+  plan: ReadPlan,
+  where: string,
+  paramCount: number,
+  maxResponseBytes: number,
+  withFirst: boolean,
+): { sql: string; params: number[] } {
+  const columns = plan.columns
+    ? plan.columns.map((c) => `${quoteIdent(c.column)} as ${quoteIdent(c.alias)}`).join(', ')
+    : '*';
+  const order = plan.order.length
+    ? 'order by ' +
+      plan.order
+        .map(
+          (term) =>
+            `${quoteIdent(term.column)} ${term.descending ? 'desc' : 'asc'}` +
+            (term.nulls ? ` nulls ${term.nulls}` : ''),
+        )
+        .join(', ')
+    : '';
+  const params: number[] = [];
+  let paging = '';
+  if (plan.limit !== null) {
+    params.push(plan.limit);
+    paging += ` limit $${paramCount + params.length}`;
+  }
+  if (plan.offset > 0) {
+    params.push(plan.offset);
+    paging += ` offset $${paramCount + params.length}`;
+  }
+  params.push(maxResponseBytes);
+  const rows = `select to_json(_row)::text as _json
+                  from (select ${columns} from public.${quoteIdent(table.name)} ${where} ${order}${paging}) _row`;
+  return { sql: cappedJsonArray(rows, `$${paramCount + params.length}`, withFirst), params };
 }

@@ -19,8 +19,12 @@ import { openLocalDatabase } from './database.ts';
 import { signApiKey } from './jwt.ts';
 import { checkApiKey } from './api-keys.ts';
 import type { RequestContext } from './http-router.ts';
-import { BodyTooLargeError, answerPreflight, applyCors, header, sendJson } from './http-router.ts';
-import { createAuthHandler } from './auth.ts';
+import { BodyTooLargeError, answerPreflight, applyCors, sendJson } from './http-router.ts';
+import type { AuthRateLimits } from './auth.ts';
+import { createAuthHandler, defaultAuthRateLimits } from './auth.ts';
+import { isDatabaseError } from './postgrest-errors.ts';
+import { publicUrlResolver } from './public-url.ts';
+import { defaultMaxResponseBytes } from './response-size.ts';
 import { createRestHandler } from './rest.ts';
 import { createRealtime } from './realtime.ts';
 import { createStaticHandler } from './static.ts';
@@ -42,6 +46,14 @@ export interface LocalServerOptions {
   log?: boolean;
   /** Migrations folder; default supabase/migrations. Tests may point at their own. */
   migrationsDir?: string;
+  /** The API URL /config.json gives the app (PUBLIC_URL); default: see public-url.ts. */
+  publicUrl?: string | null;
+  /** Largest REST response body; default 128 MiB. */
+  maxResponseBytes?: number;
+  /** statement_timeout of each API request; default 8000 (Supabase's, for authenticated). */
+  statementTimeoutMs?: number;
+  /** Rate limits of sign-up, sign-in and refresh; default auth.ts's defaultAuthRateLimits. */
+  authRateLimits?: AuthRateLimits;
 }
 
 export interface LocalServer {
@@ -81,8 +93,15 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   let url = '';
   const ttl = options.accessTokenTtlSeconds ?? 3600;
   let handleAuth: ReturnType<typeof createAuthHandler> | null = null;
-  const handleRest = createRestHandler({ db, jwtSecret });
-  const realtime = createRealtime({ db, jwtSecret, apiKeys });
+  const statementTimeoutMs = options.statementTimeoutMs ?? 8000;
+  const handleRest = createRestHandler({
+    db,
+    jwtSecret,
+    maxResponseBytes: options.maxResponseBytes ?? defaultMaxResponseBytes,
+    statementTimeoutMs,
+  });
+  const realtime = createRealtime({ db, jwtSecret, apiKeys, statementTimeoutMs });
+  let publicUrl: (hostHeader: string | undefined) => string = () => url;
   try {
     await realtime.start();
   } catch (error) {
@@ -92,12 +111,13 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const handleStatic = options.staticDir ? createStaticHandler(options.staticDir) : null;
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const ctx: RequestContext = {
-      req,
-      res,
-      url: new URL(req.url ?? '/', 'http://localhost'),
-      method: req.method ?? 'GET',
-    };
+    let parsed: URL;
+    try {
+      parsed = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      return sendJson(res, 400, { message: 'Malformed request URL' });
+    }
+    const ctx: RequestContext = { req, res, url: parsed, method: req.method ?? 'GET' };
     applyCors(req, res);
     if (ctx.method === 'OPTIONS') return answerPreflight(req, res);
     const path = ctx.url.pathname;
@@ -109,17 +129,11 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       return api[1] === 'auth' ? handleAuth!(ctx, rest) : handleRest(ctx, rest);
     }
     if (path === '/config.json') {
-      const forwardedProto = header(req, 'x-forwarded-proto');
-      const publicUrl = req.headers.host
-        ? `${forwardedProto ?? 'http'}://${req.headers.host}`
-        : url;
       return sendJson(
         res,
         200,
-        { supabaseUrl: publicUrl, supabaseAnonKey: anonKey },
-        {
-          'Cache-Control': 'no-cache',
-        },
+        { supabaseUrl: publicUrl(req.headers.host), supabaseAnonKey: anonKey },
+        { 'Cache-Control': 'no-cache' },
       );
     }
     if (handleStatic) return handleStatic(ctx);
@@ -140,7 +154,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
             });
           return;
         }
-        console.error(`${req.method} ${req.url}:`, error);
+        console.error(`${req.method} ${requestPath(req)}: ${describeError(error)}`);
         if (!res.headersSent) {
           sendJson(res, 500, {
             code: 'XX000',
@@ -155,14 +169,19 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       .finally(() => {
         if (log) {
           console.log(
-            `${req.method} ${req.url} ${res.statusCode} ${(performance.now() - started).toFixed(1)} ms`,
+            `${req.method} ${requestPath(req)} ${res.statusCode} ${(performance.now() - started).toFixed(1)} ms`,
           );
         }
       });
   });
   server.on('upgrade', (req, socket, head) => {
-    const upgradeUrl = new URL(req.url ?? '/', 'http://localhost');
-    if (upgradeUrl.pathname === '/realtime/v1/websocket') {
+    let upgradeUrl: URL | null = null;
+    try {
+      upgradeUrl = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      // answered 404 below
+    }
+    if (upgradeUrl?.pathname === '/realtime/v1/websocket') {
       realtime.handleUpgrade(req, socket, head, upgradeUrl);
     } else {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
@@ -180,11 +199,13 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const urlHost =
     host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   url = `http://${urlHost}:${port}`;
+  publicUrl = publicUrlResolver(url, host, options.publicUrl ?? null);
   handleAuth = createAuthHandler({
     db,
     jwtSecret,
     issuer: `${url}/auth/v1`,
     accessTokenTtlSeconds: ttl,
+    rateLimits: options.authRateLimits ?? defaultAuthRateLimits,
   });
 
   let stopping: Promise<void> | null = null;
@@ -207,6 +228,24 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     sql: db.sql,
     stop: () => (stopping ??= stop()),
   };
+}
+
+/**
+ * An unexpected error as one log line. Never the error object itself: database errors carry
+ * their query's parameters (PGlite attaches them) and rows in `detail`, e.g. a new user's
+ * password hash.
+ */
+export function describeError(error: unknown): string {
+  if (isDatabaseError(error)) {
+    return `database error ${error.code}: ${typeof error.message === 'string' ? error.message : ''}`;
+  }
+  if (error instanceof Error) return error.stack ?? `${error.name}: ${error.message}`;
+  return String(error);
+}
+
+/** The request's path without its query (which may carry an API key or filter values). */
+function requestPath(req: IncomingMessage): string {
+  return (req.url ?? '/').split('?')[0]!;
 }
 
 async function resolveJwtSecret(options: LocalServerOptions): Promise<string> {

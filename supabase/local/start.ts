@@ -97,6 +97,7 @@ async function main(): Promise<void> {
     port,
     host: process.env.HOST ?? '127.0.0.1',
     staticDir,
+    publicUrl: process.env.PUBLIC_URL ?? null,
     log: process.env.FLOWKEEP_LOG === '1',
   });
   console.log(`\nFlowkeep is running at ${server.url}  (database: ${description})`);
