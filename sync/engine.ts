@@ -22,6 +22,8 @@ import {
   combineLatest,
   distinctUntilChanged,
   EMPTY,
+  filter,
+  firstValueFrom,
   fromEvent,
   map,
   merge,
@@ -292,6 +294,10 @@ export function startSync(options: StartSyncOptions): SyncEngine {
           await replication.state.awaitInSync();
         }),
       );
+      // In sync includes knowing that nothing is left unsent (the count follows each cycle).
+      await firstValueFrom(unsentChanges$.pipe(filter((unsent) => unsent.counted)), {
+        defaultValue: undefined,
+      });
     },
 
     async stop() {
