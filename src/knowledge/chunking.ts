@@ -1,0 +1,173 @@
+/**
+ * Splits a document's text into chunks of at most `chunkSize` characters (UTF-16 code units, the
+ * unit of a JavaScript string's length) where consecutive chunks share about `chunkOverlap`
+ * characters. A chunk ends, in order of preference, at a paragraph break, a sentence end
+ * (Intl.Segmenter, so it follows the language's rules: "。" ends a Japanese sentence, "Dr." does
+ * not end an English one), between words, or, for a line with no break at all, between two
+ * graphemes, so an emoji, a flag or a letter with its accents is never cut in half.
+ *
+ * Each chunk is an exact slice of the text (`text.slice(start, end)`), so a search hit can point
+ * back to where it came from. The work per chunk is bounded by the chunk size whatever the
+ * shape of the text (one megabyte on a single line costs the same as a thousand short lines).
+ */
+import { throwIfCancelled } from './errors.ts';
+
+export interface TextChunk {
+  /** Position of the chunk in its document, from 0. */
+  index: number;
+  text: string;
+  /** Offsets of the chunk in the document's text. */
+  start: number;
+  end: number;
+}
+
+export interface ChunkingOptions {
+  chunkSize: number;
+  chunkOverlap: number;
+  signal?: AbortSignal;
+}
+
+let sentenceSegmenter: Intl.Segmenter | undefined;
+let graphemeSegmenter: Intl.Segmenter | undefined;
+
+function sentences(): Intl.Segmenter {
+  sentenceSegmenter ??= new Intl.Segmenter(undefined, { granularity: 'sentence' });
+  return sentenceSegmenter;
+}
+
+function graphemes(): Intl.Segmenter {
+  graphemeSegmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  return graphemeSegmenter;
+}
+
+/** A grapheme (an emoji ZWJ sequence, a letter with stacked accents) longer than this is cut. */
+const GRAPHEME_LOOKAROUND = 64;
+
+export function chunkText(text: string, options: ChunkingOptions): TextChunk[] {
+  const { chunkSize, chunkOverlap, signal } = options;
+  if (!(chunkSize >= 1) || !(chunkOverlap >= 0) || chunkOverlap >= chunkSize) {
+    throw new RangeError(`chunkText: need 0 <= overlap < size (got ${chunkOverlap}, ${chunkSize})`);
+  }
+  const chunks: TextChunk[] = [];
+  const length = text.length;
+  let start = skipWhitespace(text, 0);
+  while (start < length) {
+    if (chunks.length % 1024 === 0) throwIfCancelled(signal);
+    const limit = start + chunkSize;
+    const end = limit >= length ? length : findChunkEnd(text, start, limit);
+    const trimmedEnd = trimEnd(text, start, end);
+    if (trimmedEnd > start) {
+      chunks.push({
+        index: chunks.length,
+        text: text.slice(start, trimmedEnd),
+        start,
+        end: trimmedEnd,
+      });
+    }
+    if (end >= length) break;
+    let next = chunkOverlap > 0 ? overlapStart(text, start, trimmedEnd, chunkOverlap) : end;
+    next = skipWhitespace(text, next);
+    // Always move forward, even if the overlap would start the next chunk where this one did.
+    if (next <= start) next = skipWhitespace(text, end);
+    start = next;
+  }
+  return chunks;
+}
+
+/** Where a chunk starting at `start` should end, at most at `limit` (exclusive). */
+function findChunkEnd(text: string, start: number, limit: number): number {
+  // Only breaks in the second half of the window count, so chunks do not come out tiny just
+  // because a paragraph ended early in them.
+  const windowStart = start + Math.max(1, Math.floor((limit - start) / 2));
+  return (
+    lastParagraphBreak(text, windowStart, limit) ??
+    lastSentenceBreak(text, windowStart, limit) ??
+    lastWordBreak(text, windowStart, limit) ??
+    graphemeBoundaryAtOrBefore(text, limit, start)
+  );
+}
+
+const PARAGRAPH_BREAK = /\n[ \t\r\f\v]*\n/g;
+
+function lastParagraphBreak(text: string, from: number, limit: number): number | null {
+  const window = text.slice(from, limit + 1);
+  let found: number | null = null;
+  PARAGRAPH_BREAK.lastIndex = 0;
+  for (let match = PARAGRAPH_BREAK.exec(window); match; match = PARAGRAPH_BREAK.exec(window)) {
+    if (match.index > 0) found = from + match.index;
+  }
+  return found;
+}
+
+function lastSentenceBreak(text: string, from: number, limit: number): number | null {
+  // The window reaches one past the limit so a sentence starting exactly there is seen.
+  const window = text.slice(from, limit + 1);
+  let found: number | null = null;
+  for (const segment of sentences().segment(window)) {
+    if (segment.index > 0 && segment.index <= limit - from) found = from + segment.index;
+  }
+  return found;
+}
+
+function lastWordBreak(text: string, from: number, limit: number): number | null {
+  for (let i = limit; i > from; i--) {
+    if (isWhitespace(text.charCodeAt(i))) return i;
+  }
+  return null;
+}
+
+/** The last grapheme boundary at or before `position` and after `floor`. */
+function graphemeBoundaryAtOrBefore(text: string, position: number, floor: number): number {
+  const from = Math.max(floor, position - GRAPHEME_LOOKAROUND);
+  const window = text.slice(from, Math.min(text.length, position + GRAPHEME_LOOKAROUND));
+  let found: number | null = null;
+  for (const segment of graphemes().segment(window)) {
+    const boundary = from + segment.index;
+    if (boundary > position) break;
+    if (boundary > floor) found = boundary;
+  }
+  if (found !== null) return found;
+  // A single grapheme longer than the lookaround: cut it, but never between two surrogates.
+  return isLowSurrogate(text.charCodeAt(position)) ? position - 1 : position;
+}
+
+/** Where the chunk after [start, end) starts so that it repeats about `overlap` characters. */
+function overlapStart(text: string, start: number, end: number, overlap: number): number {
+  const target = Math.max(start + 1, end - overlap);
+  // Prefer starting the overlap at a sentence, then at a word, inside the overlap window.
+  const window = text.slice(target - 1, end);
+  for (const segment of sentences().segment(window)) {
+    if (segment.index >= 1) return target - 1 + segment.index;
+  }
+  for (let i = target; i < end; i++) {
+    if (isWhitespace(text.charCodeAt(i - 1)) && !isWhitespace(text.charCodeAt(i))) return i;
+  }
+  return graphemeBoundaryAtOrBefore(text, target, start);
+}
+
+function skipWhitespace(text: string, position: number): number {
+  let i = position;
+  while (i < text.length && isWhitespace(text.charCodeAt(i))) i++;
+  return i;
+}
+
+function trimEnd(text: string, start: number, end: number): number {
+  let i = end;
+  while (i > start && isWhitespace(text.charCodeAt(i - 1))) i--;
+  return i;
+}
+
+function isWhitespace(code: number): boolean {
+  return (
+    code === 0x20 ||
+    (code >= 0x09 && code <= 0x0d) ||
+    code === 0xa0 ||
+    code === 0x3000 ||
+    code === 0x2028 ||
+    code === 0x2029
+  );
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
+}
