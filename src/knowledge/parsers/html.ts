@@ -80,9 +80,16 @@ export function htmlToText(html: string): string {
     { decodeEntities: true, lowerCaseTags: true, recognizeSelfClosing: true },
   );
   function breakBefore(name: string): void {
-    if (PARAGRAPHS.has(name)) parts.push('\n\n');
-    else if (LINES.has(name)) parts.push('\n');
-    else if (name === 'td' || name === 'th') parts.push(' ');
+    const wanted = PARAGRAPHS.has(name) ? '\n\n' : LINES.has(name) ? '\n' : null;
+    if (wanted === null) {
+      if (name === 'td' || name === 'th') parts.push(' ');
+      return;
+    }
+    // Breaks in a row (a closing </li> then an opening <li>) count once, the strongest.
+    const last = parts.at(-1);
+    if (last === '\n' || last === '\n\n')
+      parts[parts.length - 1] = last.length > wanted.length ? last : wanted;
+    else parts.push(wanted);
   }
   parser.write(html);
   parser.end();
@@ -92,6 +99,6 @@ export function htmlToText(html: string): string {
     .map((line) => line.trim())
     .join('\n');
   const heading = title.replace(/\s+/g, ' ').trim();
-  // The page title is kept once, on top, unless the body already starts with it.
-  return heading && !body.trimStart().startsWith(heading) ? `${heading}\n\n${body}` : body;
+  // The page title is kept once, on top, unless the page repeats it near the top.
+  return heading && !body.slice(0, 500).includes(heading) ? `${heading}\n\n${body}` : body;
 }
