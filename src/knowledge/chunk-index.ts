@@ -61,16 +61,31 @@ const ENGINE_OPTIONS: Options<IndexedChunk> = {
 };
 
 /**
- * Query rules: a word of 3 letters or more also finds longer words it starts ("irrig" finds
- * "irrigation"), only for the last word (the one being typed); words of 6 letters or more
- * forgive a typo. Matches in the text count more than matches in the document's name.
+ * Query rules. Words count as typed (lower-cased, accents folded); matches in the text count
+ * more than matches in the document's name. With `typeahead` (a search box), the last word also
+ * finds longer words it starts ("irrig" finds "irrigation") once it has 4 letters. Only when a
+ * query finds nothing is it run again forgiving a typo in words of 5 letters or more: fuzzy
+ * matching on every query would cost several times the query itself (bench/kb.bench.ts).
  */
 export const SEARCH_OPTIONS: SearchOptions = {
   combineWith: 'OR',
   boost: { text: 1, documentName: 0.5 },
-  prefix: (term, i, terms) => i === terms.length - 1 && term.length >= 3,
-  fuzzy: (term) => (term.length >= 6 ? 0.15 : false),
 };
+
+const TYPEAHEAD_OPTIONS: SearchOptions = {
+  ...SEARCH_OPTIONS,
+  prefix: (term, i, terms) => i === terms.length - 1 && term.length >= 4,
+};
+
+const FUZZY_OPTIONS: SearchOptions = {
+  ...SEARCH_OPTIONS,
+  fuzzy: (term) => (term.length >= 5 ? 0.2 : false),
+};
+
+export interface ChunkSearchOptions {
+  limit: number;
+  typeahead?: boolean;
+}
 
 export function chunkId(documentId: string, index: number): string {
   return `${documentId}#${index}`;
@@ -188,8 +203,10 @@ export class ChunkIndex {
     return stored ? { id, ...stored } : null;
   }
 
-  search(query: string, limit: number): ChunkHit[] {
-    const results = this.engine.search(query, SEARCH_OPTIONS);
+  search(query: string, options: ChunkSearchOptions): ChunkHit[] {
+    const { limit } = options;
+    let results = this.engine.search(query, options.typeahead ? TYPEAHEAD_OPTIONS : SEARCH_OPTIONS);
+    if (results.length === 0) results = this.engine.search(query, FUZZY_OPTIONS);
     const hits: ChunkHit[] = [];
     for (const result of results.slice(0, limit)) {
       hits.push({ chunk: toChunk(result), score: result.score, terms: result.terms });

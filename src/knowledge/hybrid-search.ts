@@ -20,6 +20,8 @@ export interface KnowledgeSearchOptions {
    * BM25 score over the best result's.
    */
   minScore?: number;
+  /** A search box being typed in: the last word also matches as a prefix. */
+  typeahead?: boolean;
   signal?: AbortSignal;
 }
 
@@ -73,7 +75,10 @@ export async function searchKnowledgeBase(
   const topK = Math.max(1, Math.min(MAX_TOP_K, Math.floor(options.topK)));
   const minScore = options.minScore ?? 0;
   const candidates = Math.max(topK, CANDIDATES);
-  const bm25 = target.chunks.search(query, candidates);
+  const bm25 = target.chunks.search(query, {
+    limit: candidates,
+    typeahead: options.typeahead ?? false,
+  });
 
   let fallback: SearchFallback | null = null;
   let queryVector: Float32Array | null = null;

@@ -57,6 +57,20 @@ describe('KnowledgeLibrary: ingest and BM25 search', () => {
     expect(highlighted).toEqual(['Prune', 'apple']);
   });
 
+  it('matches the last word as a prefix while typing, and forgives a typo when nothing matches', async () => {
+    const kb = library();
+    await kb.ingest(
+      KB,
+      textDocument('d1', 'irrigation.txt', 'Irrigation of the café garden starts in May.'),
+    );
+    expect((await kb.search(KB, 'irrig', { topK: 3 })).hits).toEqual([]);
+    const typed = await kb.search(KB, 'irrig', { topK: 3, typeahead: true });
+    expect(typed.hits.map((h) => h.terms)).toEqual([['irrigation']]);
+    expect((await kb.search(KB, 'cafe', { topK: 3 })).hits[0]?.highlights).toHaveLength(1);
+    const typo = await kb.search(KB, 'irrigaton', { topK: 3 });
+    expect(typo.hits.map((h) => h.chunk.documentId)).toEqual(['d1']);
+  });
+
   it('reads files end to end: a PDF chunk knows its page', async () => {
     const kb = new KnowledgeLibrary();
     kb.configure(KB, { ...config, chunkSize: 80, chunkOverlap: 0 });
