@@ -6,6 +6,7 @@
  * normalization, chunking, BM25 indexing), then queried with one- to three-word queries.
  * Imports nothing from Node so the same code runs in the page.
  */
+import MiniSearch from 'minisearch';
 import { KnowledgeLibrary } from '../src/knowledge/knowledge-library.ts';
 import { DEFAULT_CONFIG, type KnowledgeBaseConfig } from '../src/knowledge/config.ts';
 
@@ -167,7 +168,6 @@ export async function measure(chunks: number): Promise<KbMeasurements> {
   const index = library.chunkIndex(KB_ID);
 
   // Baseline for ingest: the bare library indexing the chunks our pipeline made.
-  const { default: MiniSearch } = await import('minisearch');
   const all = [...index.documents()].flatMap(([id, doc]) =>
     Array.from({ length: doc.chunkCount }, (_, i) => index.getChunk(`${id}#${i}`)!),
   );
