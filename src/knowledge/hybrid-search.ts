@@ -97,7 +97,10 @@ export async function searchKnowledgeBase(
 
   if (!queryVector || !target.vectors) {
     const best = bm25[0]?.score ?? 1;
+    // Highlights only for the hits returned: finding terms is the costliest step per hit.
     const hits = bm25
+      .filter((hit) => hit.score / best >= minScore)
+      .slice(0, topK)
       .map((hit) => ({
         chunk: hit.chunk,
         score: hit.score / best,
@@ -105,9 +108,7 @@ export async function searchKnowledgeBase(
         similarity: null,
         terms: hit.terms,
         highlights: highlightRanges(hit.chunk.text, hit.terms),
-      }))
-      .filter((hit) => hit.score >= minScore)
-      .slice(0, topK);
+      }));
     return { mode: 'bm25', fallback, notice: fallback ? NOTICES[fallback] : null, hits };
   }
 
