@@ -139,6 +139,12 @@ describe('knowledge worker in Chromium', { timeout: 180_000 }, () => {
     expect(pdf.stages).toEqual(expect.arrayContaining(['parsing', 'chunking', 'indexing', 'done']));
     const md = await ingestFixture('greenhouse.md', 'md');
     expect(md.result).toMatchObject({ format: 'markdown' });
+    // mammoth's browser build, imported on the first .docx.
+    const docx = await ingestFixture('minutes.docx', 'docx');
+    expect(docx.result).toMatchObject({
+      format: 'docx',
+      text: expect.stringContaining('solar panel budget'),
+    });
 
     const response = (await page.evaluate(() =>
       (window as unknown as PageWindow).knowledge.call('search', {
@@ -211,6 +217,6 @@ describe('knowledge worker in Chromium', { timeout: 180_000 }, () => {
     expect(outcome.result).toBe('cancelled');
     // The page's timers kept running while the worker worked.
     expect(outcome.ticks).toBeGreaterThan(5);
-    expect(outcome.stats).toMatchObject({ documents: 2 });
+    expect(outcome.stats).toMatchObject({ documents: 3 });
   });
 });
