@@ -54,6 +54,8 @@ export interface KnowledgeSearchResponse {
 }
 
 export const RRF_K = 60;
+/** Longer queries are cut here: a query comes from a workflow too, and its size is not ours to choose. */
+export const MAX_QUERY_CHARS = 1000;
 export const MAX_TOP_K = 100;
 /** Candidates taken from each ranking before fusion. */
 const CANDIDATES = 50;
@@ -69,9 +71,10 @@ export interface SearchTarget {
 
 export async function searchKnowledgeBase(
   target: SearchTarget,
-  query: string,
+  fullQuery: string,
   options: KnowledgeSearchOptions,
 ): Promise<KnowledgeSearchResponse> {
+  const query = fullQuery.slice(0, MAX_QUERY_CHARS);
   const topK = Math.max(1, Math.min(MAX_TOP_K, Math.floor(options.topK)));
   const minScore = options.minScore ?? 0;
   const candidates = Math.max(topK, CANDIDATES);
