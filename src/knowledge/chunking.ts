@@ -50,7 +50,8 @@ export function chunkText(text: string, options: ChunkingOptions): TextChunk[] {
   while (start < length) {
     if (chunks.length % 1024 === 0) throwIfCancelled(signal);
     const limit = start + chunkSize;
-    const end = limit >= length ? length : findChunkEnd(text, start, limit);
+    // At least one character a chunk, whatever the boundaries say, so the loop always ends.
+    const end = limit >= length ? length : Math.max(start + 1, findChunkEnd(text, start, limit));
     const trimmedEnd = trimEnd(text, start, end);
     if (trimmedEnd > start) {
       chunks.push({
