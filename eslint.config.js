@@ -24,6 +24,31 @@ export default tseslint.config(
     },
   },
   {
+    // src/knowledge is framework-free: it runs in a Web Worker, in Node and under the runtime.
+    files: ['src/knowledge/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            'react',
+            'react-dom',
+            'react/*',
+            '@xyflow/*',
+            'rxdb',
+            'rxdb/*',
+            'dexie',
+            '../app/*',
+            '../db/*',
+            '../editor/*',
+            '../vault/*',
+            '../../sync/*',
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The app never talks to Postgres directly: only through supabase-js and RLS.
     files: ['src/**/*.{ts,tsx}'],
     rules: {

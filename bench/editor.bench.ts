@@ -4,23 +4,16 @@
  * a production build of bench/editor-harness (the real editor over an in-memory source), so no
  * sign-in or server is involved.
  */
-import { createServer, type Server } from 'node:http';
-import { readFile, rm } from 'node:fs/promises';
-import { extname, join, normalize } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { buildHarness } from './build-harness.ts';
+import { buildHarness, serveHarness } from './build-harness.ts';
 import { median, percentile, type Bench, type BenchFigure } from './figures.ts';
 import { launchBrowser } from '../test/e2e/support/browser.ts';
 
 const HARNESS = fileURLToPath(new URL('./editor-harness/', import.meta.url));
 const OPEN_RUNS = 3;
 const PAN_MS = 3000;
-const TYPES: Record<string, string> = {
-  '.html': 'text/html',
-  '.js': 'text/javascript',
-  '.css': 'text/css',
-};
 
 interface Size {
   label: string;
@@ -29,31 +22,6 @@ interface Size {
 }
 const BASELINE: Size = { label: '100 nodes / 120 edges', nodes: 100, edges: 120 };
 const LARGE: Size = { label: '1,000 nodes / 1,200 edges', nodes: 1000, edges: 1200 };
-
-function serve(dir: string): Promise<{ server: Server; url: string }> {
-  const server = createServer((req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
-    const file = join(dir, path === '/' ? 'index.html' : path);
-    if (!file.startsWith(dir)) {
-      res.writeHead(403).end();
-      return;
-    }
-    readFile(file).then(
-      (body) =>
-        res
-          .writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' })
-          .end(body),
-      () => res.writeHead(404).end(),
-    );
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      resolve({ server, url: `http://127.0.0.1:${port}/` });
-    });
-  });
-}
 
 interface BenchWindow {
   __editorBench: {
@@ -199,7 +167,7 @@ export const bench: Bench = {
   title: 'Workflow editor in Chromium: open and pan',
   async run(): Promise<BenchFigure[]> {
     const outDir = await buildHarness(HARNESS, 'editor');
-    const { server, url } = await serve(outDir);
+    const { server, url } = await serveHarness(outDir);
     const browser = await launchBrowser();
     try {
       const base = await measure(browser, url, BASELINE);
