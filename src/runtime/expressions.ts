@@ -93,6 +93,74 @@ function SafeRegExp(pattern: RegExp | string, flags?: string): RegExp {
 
 const EVALUATE_EXIT = Symbol.for('jsonata.__evaluate_exit');
 
+/** Property names that only matter to JavaScript's object model, never to data. */
+const PROTOTYPE_NAMES = new Set(['constructor', '__proto__', 'prototype']);
+/** JavaScript globals: unbound in JSONata anyway, refused by name so the error says why. */
+const JS_GLOBALS = new Set([
+  'globalThis',
+  'window',
+  'self',
+  'global',
+  'process',
+  'require',
+  'Function',
+  'document',
+  'fetch',
+  'importScripts',
+]);
+
+interface AstNode {
+  type?: string;
+  value?: unknown;
+  lhs?: unknown;
+}
+
+/**
+ * Refuses an expression that names JavaScript's prototype machinery or its globals. JSONata
+ * would only find nothing there; refusing says plainly that expressions cannot reach them.
+ */
+function checkAst(root: unknown): void {
+  const seen = new Set<object>();
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (item === null || typeof item !== 'object' || seen.has(item)) continue;
+    seen.add(item);
+    if (Array.isArray(item)) {
+      stack.push(...item);
+      continue;
+    }
+    const node = item as AstNode;
+    if (node.type === 'name' && typeof node.value === 'string' && PROTOTYPE_NAMES.has(node.value)) {
+      throw new ExpressionError(
+        `Expressions cannot use "${node.value}": it is JavaScript's object model, not data.`,
+      );
+    }
+    if (node.type === 'variable' && typeof node.value === 'string' && JS_GLOBALS.has(node.value)) {
+      throw new ExpressionError(
+        `Expressions cannot reach "$${node.value}": JavaScript globals are not available.`,
+      );
+    }
+    if (node.type === 'unary' && node.value === '{' && Array.isArray(node.lhs)) {
+      for (const pair of node.lhs as unknown[]) {
+        const key = Array.isArray(pair) ? (pair[0] as AstNode | undefined) : undefined;
+        if (
+          key?.type === 'string' &&
+          typeof key.value === 'string' &&
+          PROTOTYPE_NAMES.has(key.value)
+        ) {
+          throw new ExpressionError(
+            `Expressions cannot build a "${key.value}" key: it is JavaScript's object model, not data.`,
+          );
+        }
+      }
+    }
+    if (node.type === 'regex') continue;
+    for (const value of Object.values(item))
+      if (value !== null && typeof value === 'object') stack.push(value);
+  }
+}
+
 interface JsonataFailure {
   message?: string;
   code?: string;
@@ -151,6 +219,7 @@ export async function evaluateExpression(
   } catch (error) {
     throw new ExpressionError(describeFailure(error, source, limits));
   }
+  checkAst(expression.ast());
   const maxChars = limits.maxTemplateChars;
   // Checked after every step: stops a string that doubles in a loop long before memory runs out.
   expression.assign(EVALUATE_EXIT as unknown as string, (...args: unknown[]) => {
