@@ -3,7 +3,7 @@
  * on. The schema is written by a member, so its size is bounded, and regular expressions in
  * `pattern` go through the same safety check as expressions.
  */
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { RuntimeError } from '../errors.ts';
 import { checkRegexSafety } from '../expressions.ts';
 import type { NodeExecutor } from './node-context.ts';
@@ -31,6 +31,44 @@ function describeErrors(errors: readonly ErrorObject[]): string {
     .join('; ');
 }
 
+/** Validators compiled from schema text, most recently used last; bounded. */
+const compiled = new Map<string, ValidateFunction>();
+const MAX_COMPILED = 32;
+let sharedAjv: Ajv | null = null;
+
+/**
+ * One Ajv for every run (creating one costs tens of milliseconds); each schema is removed from
+ * it right after compiling, so hostile or many schemas neither pile up nor collide on `$id`.
+ */
+function validatorFor(schemaText: string, schema: object): ValidateFunction {
+  const cached = compiled.get(schemaText);
+  if (cached) {
+    compiled.delete(schemaText);
+    compiled.set(schemaText, cached);
+    return cached;
+  }
+  // No remote $refs are ever loaded; formats are not checked (no format plugin is bundled).
+  sharedAjv ??= new Ajv({
+    allErrors: false,
+    strict: false,
+    validateFormats: false,
+    code: { regExp: safeRegExp },
+  });
+  let validate: ValidateFunction;
+  try {
+    validate = sharedAjv.compile(schema);
+  } catch (error) {
+    throw new RuntimeError(
+      `The input schema is not a valid JSON Schema: ${(error as Error).message}`,
+    );
+  } finally {
+    sharedAjv.removeSchema(schema);
+  }
+  compiled.set(schemaText, validate);
+  if (compiled.size > MAX_COMPILED) compiled.delete(compiled.keys().next().value!);
+  return validate;
+}
+
 export const runTrigger: NodeExecutor = async (context) => {
   const schemaText = stringField(context.node.data, 'inputSchema').trim();
   const input = context.scope.trigger;
@@ -49,21 +87,7 @@ export const runTrigger: NodeExecutor = async (context) => {
   if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) {
     throw new RuntimeError('The input schema must be a JSON object.');
   }
-  // No remote $refs are ever loaded; formats are not checked (no format plugin is bundled).
-  const ajv = new Ajv({
-    allErrors: false,
-    strict: false,
-    validateFormats: false,
-    code: { regExp: safeRegExp },
-  });
-  let validate: ReturnType<Ajv['compile']>;
-  try {
-    validate = ajv.compile(schema);
-  } catch (error) {
-    throw new RuntimeError(
-      `The input schema is not a valid JSON Schema: ${(error as Error).message}`,
-    );
-  }
+  const validate = validatorFor(schemaText, schema);
   if (!validate(input)) {
     throw new RuntimeError(
       `The input does not match the trigger's schema: ${describeErrors(validate.errors ?? [])}.`,
