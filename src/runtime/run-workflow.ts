@@ -177,8 +177,11 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Executio
 
   function scopeFor(nodeId: string): ExpressionScope {
     const state = states.get(nodeId)!;
+    // In the order of the connections, not of arrival: the same run gives the same list.
+    const order = plan.incoming.get(nodeId)!;
+    const arrived = [...state.inputs].sort((a, b) => order.indexOf(a.edge) - order.indexOf(b.edge));
     const inputs: JsonObject = {};
-    for (const { edge, value } of state.inputs) {
+    for (const { edge, value } of arrived) {
       const source = plan.nodes.get(edge.source)!;
       const key = Object.hasOwn(inputs, nodeLabel(source)) ? source.id : nodeLabel(source);
       Object.defineProperty(inputs, key, {
@@ -188,7 +191,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Executio
         configurable: true,
       });
     }
-    const values = state.inputs.map((entry) => entry.value);
+    const values = arrived.map((entry) => entry.value);
     const input = nodeId === plan.trigger.id ? runInput : values.length === 1 ? values[0]! : values;
     return { input, inputs, trigger: runInput };
   }
@@ -289,7 +292,10 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Executio
   let next = 0;
   let running = 0;
 
-  /** Settles the connections out of a node; returns nodes that became ready. */
+  /**
+   * Settles the connections out of a finished node: a target whose connections are all settled
+   * becomes ready, or is skipped (and settles its own) when none of them carried a value.
+   */
   function settleOutgoing(
     nodeId: string,
     active: NodeOutcome['handles'] | null,

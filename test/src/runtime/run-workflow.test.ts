@@ -214,6 +214,32 @@ describe('runWorkflow: branches', () => {
   });
 });
 
+describe('runWorkflow: joins', () => {
+  it('hands a node fed by several connections their values in connection order, not arrival order', async () => {
+    const record = await run({
+      workflow: workflow(
+        [
+          node('t', 'trigger', ANY_INPUT),
+          llm('slow', 'delay-200#order'),
+          node('fast', 'transform', { template: 'fast' }),
+          node('join', 'transform', { template: '{{ $join(input, " + ") }} / {{ inputs.fast }}' }),
+          node('o', 'output'),
+        ],
+        [
+          edge('t', 'payload', 'slow', 'input'),
+          edge('t', 'payload', 'fast', 'input'),
+          edge('slow', 'text', 'join', 'input'),
+          edge('fast', 'output', 'join', 'input'),
+          edge('join', 'output', 'o', 'result'),
+        ],
+      ),
+      input: { q: 'hi' },
+      secrets: vault({ key: 'sk-order-test-1234' }),
+    });
+    expect(record.output).toBe('Hello from the model + fast / fast');
+  });
+});
+
 describe('runWorkflow: HTTP node', () => {
   it('renders URL, headers and body, sends the secret as a bearer token and scrubs it from the record', async () => {
     const secret = 'sk-http-secret-98765';
