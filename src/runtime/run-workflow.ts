@@ -247,7 +247,11 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Executio
       try {
         const outcome = await executor(context);
         if (attemptAbort.signal.aborted) throw abortReason(attemptAbort.signal);
-        const value = toJsonValue(outcome.output, limits.maxValueBytes, `The output of "${label}"`);
+        // Scrubbed before it flows on: a server that echoed a key cannot hand it to the next
+        // node, where a transform could reshape it past the scrubber.
+        const value = scrubber.json(
+          toJsonValue(outcome.output, limits.maxValueBytes, `The output of "${label}"`),
+        );
         return { kind: 'succeeded', outcome, value };
       } catch (error) {
         failed = attemptAbort.signal.aborted ? abortReason(attemptAbort.signal) : error;

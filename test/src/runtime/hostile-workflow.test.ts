@@ -145,13 +145,14 @@ describe('hostile expressions', () => {
     expect(record.node_results['evil']!.error).toMatch(/^Branch "B": /);
   });
 
-  it('a template that spells out the secret from the input is scrubbed from the record', async () => {
-    // The LLM's output carries the key (the server echoed it); the template quotes it in pieces.
+  it('a template that reshapes an echoed secret only ever sees the placeholder', async () => {
+    // The server echoed the key; the LLM node's output is scrubbed before the next node sees
+    // it, so no reshaping (a substring, upper case) can bring it back.
     const { record, everything } = await runHostile(
       '{{ $substring(input, 4) }} and {{ $uppercase(input) }}',
     );
     expect(record.status).toBe('succeeded');
-    expect(record.output).toBe(`[secret] and KEY=${SECRET.toUpperCase()}`);
+    expect(record.output).toBe('[secret] and KEY=[SECRET]');
     expect(everything).not.toContain(SECRET);
   });
 

@@ -122,6 +122,16 @@ export async function startLlmTestServer(): Promise<LlmTestServer> {
   const open = new Set<ServerResponse>();
 
   const server = createServer((request, response) => {
+    // Browsers (the worker test) call it from another origin, as the app calls providers.
+    response.setHeader('access-control-allow-origin', '*');
+    if (request.method === 'OPTIONS') {
+      response.writeHead(204, {
+        'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE',
+        'access-control-allow-headers': request.headers['access-control-request-headers'] ?? '*',
+      });
+      response.end();
+      return;
+    }
     open.add(response);
     response.on('close', () => open.delete(response));
     void handle(request, response).catch((error: unknown) => {
