@@ -58,4 +58,46 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // src/runtime/ runs in a Web Worker and in plain Node: no React, no DOM, nothing of the app,
+    // the database, the vault or sync (it reaches them only through its ports); expressions are
+    // data, so nothing here turns text into code. After the src/ block, whose import rule this
+    // one replaces for these files (so it repeats the Postgres ban).
+    files: ['src/runtime/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            'react',
+            'react-dom',
+            'react/*',
+            '@xyflow/*',
+            'rxdb',
+            'rxdb/*',
+            'dexie',
+            '@supabase/*',
+            '**/app/*',
+            '**/db/*',
+            '**/vault/*',
+            '**/editor/*',
+            '**/sync/*',
+            'pg',
+            '@electric-sql/pglite',
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        'window',
+        'document',
+        'localStorage',
+        'sessionStorage',
+        'indexedDB',
+      ],
+      'no-eval': 'error',
+      'no-new-func': 'error',
+      'no-implied-eval': 'error',
+    },
+  },
 );
