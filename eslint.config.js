@@ -1,5 +1,58 @@
 import js from '@eslint/js';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
+
+const REACT = ['react', 'react/*', 'react-dom', 'react-dom/*', '@xyflow/*'];
+const POSTGRES = ['pg', '@electric-sql/pglite', '@electric-sql/pglite/*'];
+
+/**
+ * Which folder may import which (README, "Where things live"). Paths are resolved, so a rule
+ * holds at any depth; test/lint/boundaries.test.ts proves each one fires.
+ */
+const BOUNDARIES = [
+  {
+    target: './src/model',
+    from: './src',
+    except: ['./model'],
+    message: 'src/model is the framework-free model: it imports nothing else of the repo.',
+  },
+  {
+    target: './src/model',
+    from: ['./sync', './supabase', './test', './bench', './scripts'],
+    message: 'src/model is the framework-free model: it imports nothing else of the repo.',
+  },
+  {
+    target: './sync',
+    from: './src',
+    except: ['./model'],
+    message: 'sync/ imports only src/model (records, roles, JSON helpers) of the app.',
+  },
+  {
+    target: './sync',
+    from: ['./supabase', './test', './bench', './scripts'],
+    message: 'sync/ imports only src/model (records, roles, JSON helpers) of the app.',
+  },
+  {
+    target: './src/editor',
+    from: ['./src/app', './src/db', './sync'],
+    message: 'The editor never sees the app, the database or sync: it works over a WorkflowSource.',
+  },
+  {
+    target: './src',
+    from: './supabase/local',
+    message: 'The app runs against any Supabase: it never imports the local server.',
+  },
+  {
+    target: './supabase/local',
+    from: ['./src', './sync'],
+    message: 'The local server stands alone: it imports nothing of the app or of sync/.',
+  },
+];
+
+/** Globals of the browser page: the runtime must also run in a worker and in Node. */
+const DOM_GLOBALS = ['window', 'document', 'navigator', 'localStorage', 'sessionStorage'].map(
+  (name) => ({ name, message: 'src/runtime runs outside the page: no DOM.' }),
+);
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.flowkeep/**', 'dev-dist/**', '.scratch*/**'] },
@@ -14,12 +67,18 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/**/*.{ts,tsx}', 'sync/**/*.ts', 'supabase/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver-next': [createNodeResolver()] },
+    rules: { 'import-x/no-restricted-paths': ['error', { zones: BOUNDARIES }] },
+  },
+  {
     // sync/ is framework-free: it must run in Node, in a worker, and under any UI.
     files: ['sync/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['react', 'react-dom', 'react/*', '@xyflow/*', '../src/*'] },
+        { patterns: [{ group: REACT, message: 'sync/ never imports React.' }] },
       ],
     },
   },
@@ -29,8 +88,38 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['pg', '@electric-sql/pglite', '@electric-sql/pglite/*'] },
+        { patterns: [{ group: POSTGRES, message: 'src/ reaches Postgres only via supabase-js.' }] },
       ],
+    },
+  },
+  {
+    files: ['src/model/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: POSTGRES, message: 'src/ reaches Postgres only via supabase-js.' },
+            { group: REACT, message: 'src/model is framework-free: no React.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The workflow runtime runs in a worker or in Node as well as in the page.
+    files: ['src/runtime/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: POSTGRES, message: 'src/ reaches Postgres only via supabase-js.' },
+            { group: REACT, message: 'src/runtime runs outside the page: no React.' },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', ...DOM_GLOBALS],
     },
   },
 );

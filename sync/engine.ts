@@ -28,9 +28,10 @@ import {
 } from 'rxjs';
 import { Backoff, type BackoffOptions } from './backoff.ts';
 import { CollectionReplication } from './collection-replication.ts';
-import { SYNCED_COLLECTIONS, type SyncedCollection } from './documents.ts';
+import { SYNCED_COLLECTIONS, type SyncedCollection } from '../src/model/collections.ts';
 import { openLiveChannel, type LiveChannel } from './live-channel.ts';
-import type { RejectedChangeDoc, TenantDoc } from './local-documents.ts';
+import type { RejectedChangeDoc } from '../src/model/rejected-change.ts';
+import type { TenantDoc } from '../src/model/tenant.ts';
 import { SyncRemote } from './remote.ts';
 import { overallStatus, type CollectionStatuses, type SyncStatus } from './status.ts';
 import { TenantDirectory } from './tenant-directory.ts';

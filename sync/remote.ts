@@ -4,15 +4,10 @@
  * server's code, so callers can tell a refused session from a network failure.
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
-import type {
-  JsonObject,
-  PullCheckpoint,
-  SyncedCollection,
-  SyncPullResult,
-  SyncPushResult,
-  SyncPushRow,
-  TenantRole,
-} from './documents.ts';
+import type { JsonObject } from '../src/model/json.ts';
+import type { PullCheckpoint, SyncPullResult, SyncPushResult, SyncPushRow } from './protocol.ts';
+import type { SyncedCollection } from '../src/model/collections.ts';
+import type { TenantRole } from '../src/model/roles.ts';
 
 export class SyncRemoteError extends Error {
   constructor(

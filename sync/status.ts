@@ -1,7 +1,7 @@
 /**
  * Sync status as the app shows it, per collection and overall.
  */
-import type { SyncedCollection } from './documents.ts';
+import type { SyncedCollection } from '../src/model/collections.ts';
 
 export type SyncStatus =
   | { state: 'offline' }

@@ -29,7 +29,7 @@ export function SecretsScreen(props: { tenant: TenantMembership }) {
   const data = useAppData();
   const tenants = useTenants();
   const { bindings, error } = useVaultBindings();
-  const refusal = whyNot(props.tenant.role, 'read-secrets');
+  const refusal = whyNot(props.tenant.role, 'use-secrets');
   return (
     <section className="screen" aria-labelledby="secrets-heading">
       <div className="screen-head">

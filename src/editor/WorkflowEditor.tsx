@@ -33,7 +33,8 @@ import {
   useSyncExternalStore,
   type DragEvent,
 } from 'react';
-import type { JsonValue, WorkflowNode } from '../../sync/documents.ts';
+import type { JsonValue } from '../model/json.ts';
+import type { WorkflowNode } from '../model/workflow.ts';
 import { DEFAULT_NODE_SIZE, autoLayoutOperation } from './auto-layout.ts';
 import {
   PASTE_OFFSET,

@@ -6,13 +6,9 @@
  * time; edits made meanwhile wait and go out together in the next save, computed against the
  * freshest stored document (operations are per node / per field and idempotent).
  */
-import type {
-  JsonValue,
-  WorkflowDoc,
-  WorkflowNode,
-  WorkflowVersion,
-} from '../../sync/documents.ts';
-import { applyOperation, jsonEqual, type Graph, type Operation } from './graph-ops.ts';
+import { jsonEqual } from '../model/json.ts';
+import type { WorkflowDoc, WorkflowNode, WorkflowVersion } from '../model/workflow.ts';
+import { applyOperation, type Graph, type Operation } from './graph-ops.ts';
 import { emptyHistory, recordOperation, redoStep, undoStep, type History } from './history.ts';
 import {
   checkVersionName,
@@ -88,10 +84,7 @@ function stabilize(previous: Graph, next: Graph): Graph {
   });
   const edges = next.edges.map((edge, i) => {
     const old = oldEdges.get(edge.id);
-    const kept =
-      old && (old === edge || jsonEqual(old as unknown as JsonValue, edge as unknown as JsonValue))
-        ? old
-        : edge;
+    const kept = old && (old === edge || jsonEqual(old, edge)) ? old : edge;
     if (kept !== previous.edges[i]) same = false;
     return kept;
   });

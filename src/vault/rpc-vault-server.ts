@@ -4,7 +4,8 @@
  * `supabaseVaultRpcClient`) and tests (direct SQL as a user).
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
-import type { SecretDoc, TenantRole } from '../../sync/documents.ts';
+import type { SecretDoc } from '../model/secret.ts';
+import type { TenantRole } from '../model/roles.ts';
 import { parseKdfParams } from './passphrase-kdf.ts';
 import type { StoredUserKey } from './user-key-pair.ts';
 import {

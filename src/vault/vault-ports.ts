@@ -3,7 +3,8 @@
  * (RPCs over supabase-js in the app, direct SQL in tests) and the local secrets collection
  * (RxDB in the app, which sync pushes to the server).
  */
-import type { SecretDoc, TenantRole } from '../../sync/documents.ts';
+import type { SecretDoc } from '../model/secret.ts';
+import type { TenantRole } from '../model/roles.ts';
 import type { StoredUserKey } from './user-key-pair.ts';
 
 export interface TenantVaultInfo {

@@ -5,7 +5,8 @@
  * who lack it and rotating it after someone lost access. Plaintext and raw keys exist only
  * transiently inside these methods; the ports see ciphertext and wrapped keys only.
  */
-import { ROLE_RANK, type SecretDoc, type TenantRole } from '../../sync/documents.ts';
+import { hasCapability, type TenantRole } from '../model/roles.ts';
+import type { SecretDoc } from '../model/secret.ts';
 import { wipe } from './encoding.ts';
 import {
   SecretTamperedError,
@@ -99,12 +100,6 @@ export interface ResetConsequence {
   /** Another member still holds the key: an admin's client re-shares it automatically. */
   recoverable: boolean;
   liveSecrets: number;
-}
-
-const PENDING_ROLE: TenantRole = 'member';
-
-function rankOf(role: TenantRole | null): number {
-  return role ? ROLE_RANK[role] : 0;
 }
 
 export class VaultService {
@@ -293,7 +288,7 @@ export class VaultService {
       throw error;
     }
     status.role = info.role;
-    const isAdmin = rankOf(info.role) >= ROLE_RANK.admin;
+    const isAdmin = hasCapability(info.role, 'manage-secrets');
 
     if (info.currentVersion === null && isAdmin) {
       await this.#initializeTenant(tenantId);
@@ -343,7 +338,7 @@ export class VaultService {
   }
 
   #accessOf(tenantId: string, info: TenantVaultInfo): TenantAccess {
-    if (rankOf(info.role) < ROLE_RANK[PENDING_ROLE]) return 'no_access';
+    if (!hasCapability(info.role, 'use-secrets')) return 'no_access';
     if (info.currentVersion === null) return 'waiting_for_key';
     return this.#keyring.hasTenantKey(tenantId, info.currentVersion) ? 'ready' : 'waiting_for_key';
   }
@@ -384,7 +379,7 @@ export class VaultService {
 
   #requireAdmin(tenantId: string, what: string): TenantVaultInfo {
     const info = this.#tenantInfo(tenantId);
-    if (rankOf(info.role) < ROLE_RANK.admin) {
+    if (!hasCapability(info.role, 'manage-secrets')) {
       throw new VaultNotAllowedError(
         `Only admins ${what}: your role is ${info.role}. Nothing was changed`,
       );
@@ -411,7 +406,7 @@ export class VaultService {
     const info = this.#requireAdmin(tenantId, 'share the vault key');
     const pending = (await this.#server.listPendingMembers(tenantId)).filter(
       (m): m is VaultMember & { publicKey: string } =>
-        m.publicKey !== null && rankOf(m.role) >= ROLE_RANK[PENDING_ROLE],
+        m.publicKey !== null && hasCapability(m.role, 'use-secrets'),
     );
     if (pending.length === 0 || info.currentVersion === null) return [];
     const keyVersion = info.currentVersion;
@@ -454,7 +449,7 @@ export class VaultService {
     const members = await this.#server.listMembers(tenantId);
     const recipients = members.filter(
       (m): m is VaultMember & { publicKey: string } =>
-        m.publicKey !== null && rankOf(m.role) >= ROLE_RANK[PENDING_ROLE],
+        m.publicKey !== null && hasCapability(m.role, 'use-secrets'),
     );
     const serverSecrets = await this.#server.listServerSecrets(tenantId);
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import type { WorkflowEdge, WorkflowNode } from '../../sync/documents.ts';
+import type { WorkflowEdge, WorkflowNode } from '../../src/model/workflow.ts';
 import { launchBrowser, newDevice } from './support/browser.ts';
 import { startAppServer, type AppServer } from './support/server.ts';
 import { TEST_PASSWORD, signIn, signUp, uniqueEmail } from './support/accounts.ts';

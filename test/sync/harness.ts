@@ -13,7 +13,9 @@ import type { RxStorage } from 'rxdb';
 import { startLocalServer, type LocalServer } from '../../supabase/local/server.ts';
 import { createFlowkeepDatabase, type FlowkeepDatabase } from '../../src/db/index.ts';
 import { startSync, type StartSyncOptions, type SyncEngine } from '../../sync/index.ts';
-import type { SyncedCollection, WorkflowDoc } from '../../sync/documents.ts';
+import type { SyncedCollection } from '../../src/model/collections.ts';
+import type { StoredDoc } from '../../src/model/synced-row.ts';
+import { newWorkflow as newWorkflowRecord, type WorkflowDoc } from '../../src/model/workflow.ts';
 import { createPostgresDatabase } from '../helpers/postgres-database.ts';
 
 export interface TestServer extends LocalServer {
@@ -151,29 +153,12 @@ export async function openDevice(
   };
 }
 
+/** A workflow of `tenantId` as the app creates it (src/model/workflow.ts), before its first push. */
 export function newWorkflow(
   tenantId: string,
   overrides: Partial<WorkflowDoc> = {},
-): Omit<WorkflowDoc, '_deleted'> {
-  const now = new Date().toISOString();
-  return {
-    id: randomUUID(),
-    tenant_id: tenantId,
-    created_by: null,
-    created_at: now,
-    updated_at: now,
-    server_txid: null,
-    name: 'Untitled',
-    description: '',
-    nodes: [],
-    edges: [],
-    viewport: null,
-    settings: {},
-    versions: [],
-    conflicts: [],
-    tags: [],
-    ...overrides,
-  };
+): StoredDoc<WorkflowDoc> {
+  return { ...newWorkflowRecord(tenantId, { name: 'Untitled' }), ...overrides };
 }
 
 /** Polls `check` until it returns true (or throws with `what` after `timeoutMs`). */

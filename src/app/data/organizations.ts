@@ -3,7 +3,7 @@
  * create an organization, list, invite, change role, remove, leave, accept an invitation.
  * Each needs a connection; errors come back as sentences the screens show as they are.
  */
-import type { TenantRole } from '../../../sync/documents.ts';
+import type { TenantRole } from '../../model/roles.ts';
 import { describeError, getSupabase } from '../auth/supabase-client.ts';
 
 export interface Member {

@@ -3,7 +3,7 @@
  * to the server (membership is decided there), so they need a connection.
  */
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import type { TenantRole } from '../../../sync/documents.ts';
+import { ROLE_RANK, type TenantRole } from '../../model/roles.ts';
 import type { TenantMembership } from '../data/app-data.ts';
 import { useAppData } from '../data/hooks.ts';
 import {
@@ -14,7 +14,6 @@ import {
   type Member,
 } from '../data/organizations.ts';
 import { assignableRoles, whyNot } from '../permissions.ts';
-import { ROLE_RANK } from '../../../sync/documents.ts';
 import { navigate } from '../router.tsx';
 
 export function MembersScreen(props: { tenant: TenantMembership }) {

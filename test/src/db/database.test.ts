@@ -9,7 +9,7 @@ import {
   databaseNameForUser,
   type FlowkeepDatabase,
 } from '../../../src/db/index.ts';
-import { workflowSchema } from '../../../src/db/schemas/workflows.ts';
+import { workflowSchema } from '../../../src/model/workflow.ts';
 
 function freshStorage(): RxStorage<unknown, unknown> {
   return getRxStorageDexie({ indexedDB: new IDBFactory(), IDBKeyRange }) as RxStorage<

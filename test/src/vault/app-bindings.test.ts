@@ -7,7 +7,8 @@ import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import type { RxStorage } from 'rxdb';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SecretDoc, WorkflowDoc } from '../../../sync/documents.ts';
+import type { SecretDoc } from '../../../src/model/secret.ts';
+import type { WorkflowDoc } from '../../../src/model/workflow.ts';
 import { createFlowkeepDatabase, type FlowkeepDatabase } from '../../../src/db/index.ts';
 import {
   createRxSecretStore,

@@ -3,7 +3,7 @@
  * store that pushes and pulls through the real sync RPCs, over either direct SQL (acting as
  * the user in a transaction, as PostgREST does) or any other VaultRpcClient (supabase-js).
  */
-import type { SecretDoc } from '../../../sync/documents.ts';
+import type { SecretDoc } from '../../../src/model/secret.ts';
 import {
   createRpcVaultServer,
   type ServerSecretRow,

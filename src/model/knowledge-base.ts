@@ -5,14 +5,25 @@
  *   0: first release.
  */
 import type { MigrationStrategies, RxJsonSchema } from 'rxdb';
-import type { KnowledgeBaseDoc } from '../../../sync/documents.ts';
-import type { StoredDoc } from '../../../sync/local-documents.ts';
+import type { JsonObject } from './json.ts';
 import {
   jsonObjectProperty,
+  newSyncedRow,
   syncedRowIndexes,
   syncedRowProperties,
   syncedRowRequired,
+  type StoredDoc,
+  type SyncedRow,
 } from './synced-row.ts';
+
+export interface KnowledgeBaseDoc extends SyncedRow {
+  name: string;
+  description: string;
+  embedding_model: string | null;
+  chunk_size: number;
+  chunk_overlap: number;
+  settings: JsonObject;
+}
 
 export const knowledgeBaseSchema: RxJsonSchema<StoredDoc<KnowledgeBaseDoc>> = {
   title: 'knowledge_bases',
@@ -33,3 +44,20 @@ export const knowledgeBaseSchema: RxJsonSchema<StoredDoc<KnowledgeBaseDoc>> = {
 };
 
 export const knowledgeBaseMigrations: MigrationStrategies = {};
+
+/** A new knowledge base with the table's defaults (supabase/migrations). */
+export function newKnowledgeBase(
+  tenantId: string,
+  fields: Partial<StoredDoc<KnowledgeBaseDoc>> = {},
+): StoredDoc<KnowledgeBaseDoc> {
+  return {
+    ...newSyncedRow(tenantId),
+    name: '',
+    description: '',
+    embedding_model: null,
+    chunk_size: 1000,
+    chunk_overlap: 200,
+    settings: {},
+    ...fields,
+  };
+}
