@@ -4,6 +4,7 @@ import type { VaultBindings } from '../vault/app-bindings.ts';
 import type { TenantMembership } from './data/app-data.ts';
 import { useAppData, useTenants } from './data/hooks.ts';
 import { whyNot } from './permissions.ts';
+import { errorMessage } from '../model/errors.ts';
 
 const VaultScreen = lazy(() => import('../vault/VaultScreen.tsx'));
 
@@ -15,8 +16,7 @@ export function useVaultBindings(): { bindings: VaultBindings | null; error: str
     let current = true;
     data.vault().then(
       (ready) => current && setBindings(ready),
-      (failure: unknown) =>
-        current && setError(failure instanceof Error ? failure.message : String(failure)),
+      (failure: unknown) => current && setError(errorMessage(failure)),
     );
     return () => {
       current = false;

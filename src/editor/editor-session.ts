@@ -17,6 +17,7 @@ import {
   type VersionNameCheck,
 } from './versions.ts';
 import type { WorkflowChange, WorkflowSource } from './workflow-source.ts';
+import { errorMessage } from '../model/errors.ts';
 
 export type SaveStatus = 'saved' | 'saving' | 'error';
 
@@ -231,7 +232,7 @@ export function createEditorSession(
         inFlight = null;
         setState({
           saveStatus: 'error',
-          saveError: `Could not save: ${error instanceof Error ? error.message : String(error)}. Your edits are kept and will be retried.`,
+          saveError: `Could not save: ${errorMessage(error)}. Your edits are kept and will be retried.`,
         });
         if (!disposed && retryTimer === null) {
           retryTimer = setTimeout(() => {

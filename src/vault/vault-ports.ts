@@ -91,13 +91,3 @@ export interface SecretStorePort {
   /** Inserts or replaces the local document; sync carries it to the server. */
   save(doc: SecretDoc): Promise<void>;
 }
-
-/** An error the server returned, with its SQLSTATE when known. */
-export class VaultServerError extends Error {
-  readonly sqlState: string | null;
-  constructor(message: string, sqlState: string | null) {
-    super(message);
-    this.name = 'VaultServerError';
-    this.sqlState = sqlState;
-  }
-}

@@ -5,6 +5,7 @@
  * who lack it and rotating it after someone lost access. Plaintext and raw keys exist only
  * transiently inside these methods; the ports see ciphertext and wrapped keys only.
  */
+import { RpcError } from '../model/errors.ts';
 import { hasCapability, type TenantRole } from '../model/roles.ts';
 import type { SecretDoc } from '../model/secret.ts';
 import { wipe } from './encoding.ts';
@@ -30,7 +31,6 @@ import {
 } from './tenant-key-wrap.ts';
 import { createUserKey, rewrapUserKey, unlockUserKey } from './user-key-pair.ts';
 import {
-  VaultServerError,
   type KeyGrant,
   type ReencryptedSecret,
   type SecretEvent,
@@ -279,7 +279,7 @@ export class VaultService {
     try {
       info = await this.#refreshTenant(tenantId);
     } catch (error) {
-      if (error instanceof VaultServerError && error.sqlState === '42501') {
+      if (error instanceof RpcError && error.sqlState === '42501') {
         // No longer a member: whatever keys this session held for the tenant go.
         this.#keyring.forgetTenant(tenantId);
         this.#tenants.delete(tenantId);
@@ -313,7 +313,7 @@ export class VaultService {
         status.grantedTo = await this.#grantPending(tenantId);
       } catch (error) {
         // The key moved while we wrapped it: the next opening shares the new one.
-        if (!(error instanceof VaultServerError && error.sqlState === '40001')) throw error;
+        if (!(error instanceof RpcError && error.sqlState === '40001')) throw error;
       }
     } else if (isAdmin && status.access === 'waiting_for_key') {
       const members = await this.#server.listMembers(tenantId);
@@ -359,7 +359,7 @@ export class VaultService {
         await this.#server.initialize(tenantId, wrapped);
       } catch (error) {
         // Another admin set it up first: their key will be shared with us.
-        if (error instanceof VaultServerError && error.sqlState === '40001') return;
+        if (error instanceof RpcError && error.sqlState === '40001') return;
         throw error;
       }
     } finally {
@@ -502,7 +502,7 @@ export class VaultService {
     try {
       await this.#server.rotate(tenantId, fromVersion, grants, reencrypted);
     } catch (error) {
-      if (error instanceof VaultServerError && error.sqlState === '40001') {
+      if (error instanceof RpcError && error.sqlState === '40001') {
         throw new VaultVersionConflictError(fromVersion, null);
       }
       throw error;
@@ -679,7 +679,7 @@ export class VaultService {
       try {
         await this.#refreshTenant(tenantId);
       } catch (error) {
-        if (!(error instanceof VaultServerError)) throw error;
+        if (!(error instanceof RpcError)) throw error;
         this.#keyring.forgetTenant(tenantId);
       }
     }

@@ -15,6 +15,7 @@ import {
 } from '../data/organizations.ts';
 import { assignableRoles, whyNot } from '../permissions.ts';
 import { navigate } from '../router.tsx';
+import { errorMessage } from '../../model/errors.ts';
 
 export function MembersScreen(props: { tenant: TenantMembership }) {
   const { tenant } = props;
@@ -35,7 +36,7 @@ export function MembersScreen(props: { tenant: TenantMembership }) {
       setError(null);
     } catch (failure) {
       if (reloadId !== latestReload.current) return;
-      setError(failure instanceof Error ? failure.message : String(failure));
+      setError(errorMessage(failure));
     }
   }, [tenant.id]);
 
@@ -53,7 +54,7 @@ export function MembersScreen(props: { tenant: TenantMembership }) {
     try {
       await action();
     } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
+      setError(errorMessage(failure));
     }
     await reload();
   }
@@ -65,7 +66,7 @@ export function MembersScreen(props: { tenant: TenantMembership }) {
       await data.refreshTenants();
       navigate('/');
     } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
+      setError(errorMessage(failure));
     }
   }
 
@@ -177,7 +178,7 @@ function InviteForm(props: { tenant: TenantMembership }) {
       setLink(await inviteMember(tenant.id, email.trim(), role));
       setEmail('');
     } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
+      setError(errorMessage(failure));
     }
   }
 

@@ -8,7 +8,7 @@ import type { SecretUsage } from '../app-bindings.ts';
 import type { SecretEvent } from '../vault-ports.ts';
 import type { VaultService } from '../vault-service.ts';
 import { SecretForm } from './SecretForm.tsx';
-import { errorMessage } from './use-vault.ts';
+import { errorMessage } from '../../model/errors.ts';
 
 export function SecretList(props: {
   vault: VaultService;

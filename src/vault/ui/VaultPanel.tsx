@@ -16,7 +16,8 @@ import {
 } from './PassphraseForms.tsx';
 import { SecretForm } from './SecretForm.tsx';
 import { SecretList } from './SecretList.tsx';
-import { errorMessage, useVaultStatus, useWatched } from './use-vault.ts';
+import { errorMessage } from '../../model/errors.ts';
+import { useVaultStatus, useWatched } from './use-vault.ts';
 
 export const MAINTENANCE_INTERVAL_MS = 60_000;
 

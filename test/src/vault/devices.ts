@@ -9,7 +9,8 @@ import {
   type ServerSecretRow,
   type VaultRpcClient,
 } from '../../../src/vault/rpc-vault-server.ts';
-import { VaultServerError, type SecretStorePort } from '../../../src/vault/vault-ports.ts';
+import { RpcError } from '../../../src/model/errors.ts';
+import type { SecretStorePort } from '../../../src/vault/vault-ports.ts';
 import { VaultService } from '../../../src/vault/vault-service.ts';
 import type { TestDatabase } from '../../helpers/database.ts';
 
@@ -33,7 +34,7 @@ export function sqlRpcClient(db: TestDatabase, userId: string): VaultRpcClient {
         });
       } catch (error) {
         const failure = error as { message: string; code?: string; hint?: string };
-        throw new VaultServerError(
+        throw new RpcError(
           failure.hint ? `${failure.message} (${failure.hint})` : failure.message,
           failure.code ?? null,
         );
