@@ -15,43 +15,26 @@ import {
   ReactFlow,
   ReactFlowProvider,
   useStore,
-  type Connection,
-  type NodeChange,
-  type OnConnectEnd,
 } from '@xyflow/react';
-import {
-  useCallback,
-  useEffect,
-  useMemo,
-  useRef,
-  useState,
-  useSyncExternalStore,
-  type DragEvent,
-} from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { JsonValue } from '../model/json.ts';
 import { copySelection } from './clipboard.ts';
-import { downloadTextFile } from './download.ts';
+import { EditorSidePanel, type SidePanelKind } from './EditorSidePanel.tsx';
 import { createEditorCommands } from './editor-commands.ts';
 import { createEditorSession, type EditorSession } from './editor-session.ts';
-import { stabilizeIssues, type FlowEdge, type FlowNode } from './flow-elements.ts';
-import { moveNodesOp } from './graph-ops.ts';
-import { LostEditsPanel } from './LostEditsPanel.tsx';
+import type { FlowEdge, FlowNode } from './flow-elements.ts';
 import { NODE_COMPONENTS, detailedSelector } from './NodeCard.tsx';
-import { getNodeType } from './node-types.ts';
-import { NODE_DRAG_MIME, Palette } from './Palette.tsx';
-import { ProblemsList } from './ProblemsList.tsx';
-import { PropertiesPanel } from './PropertiesPanel.tsx';
+import { Palette } from './Palette.tsx';
 import { describeLostValues } from './sync-conflicts.ts';
 import { TemplatePicker } from './TemplatePicker.tsx';
 import { WORKFLOW_TEMPLATES } from './templates.ts';
 import { Toolbar } from './Toolbar.tsx';
+import { useCanvasEdits } from './use-canvas-edits.ts';
 import { useClipboard } from './use-clipboard.ts';
 import { useEditorShortcuts } from './use-editor-shortcuts.ts';
-import { useFlowView } from './use-flow-view.ts';
+import { useFlowView, useWorkflowIssues } from './use-flow-view.ts';
 import { useViewport } from './use-viewport.ts';
-import { checkConnection, validateWorkflow, type WorkflowIssues } from './validate-workflow.ts';
-import { VersionsPanel } from './VersionsPanel.tsx';
-import { exportWorkflowFile, readWorkflowFile, workflowFileName } from './workflow-file.ts';
+import { useWorkflowFile } from './use-workflow-file.ts';
 import type { SecretOption, WorkflowSource } from './workflow-source.ts';
 
 export interface WorkflowEditorProps {
@@ -89,26 +72,13 @@ function EditorWorkspace(props: WorkflowEditorProps & { session: EditorSession }
   const detailed = useStore(detailedSelector);
   const rootRef = useRef<HTMLDivElement>(null);
   const [announcement, setAnnouncement] = useState('');
-  const [importError, setImportError] = useState<string | null>(null);
-  const [sidePanel, setSidePanel] = useState<'versions' | 'lost-edits' | null>(null);
+  const [sidePanel, setSidePanel] = useState<SidePanelKind>(null);
   const versionsOpen = sidePanel === 'versions';
   const announce = useCallback((text: string | null) => {
     if (text !== null) setAnnouncement(text);
   }, []);
 
-  const secretIds = useMemo(
-    () => (props.secrets ? new Set(props.secrets.map((s) => s.id)) : undefined),
-    [props.secrets],
-  );
-  const issuesRef = useRef<WorkflowIssues | null>(null);
-  const issues = useMemo(() => {
-    const next = stabilizeIssues(
-      issuesRef.current,
-      validateWorkflow(graph, secretIds ? { secretIds } : {}),
-    );
-    issuesRef.current = next;
-    return next;
-  }, [graph, secretIds]);
+  const issues = useWorkflowIssues(graph, props.secrets);
 
   const view = useFlowView(graph, issues, readOnly);
   const { nodes, selectionRef, selectedNodeIds, selectedEdgeIds } = view;
@@ -116,7 +86,7 @@ function EditorWorkspace(props: WorkflowEditorProps & { session: EditorSession }
   latest.current = { graph, nodes, readOnly };
   const isReadOnly = useCallback(() => latest.current.readOnly, []);
   const viewport = useViewport(session, isReadOnly, rootRef);
-  const { fitView, flow } = viewport;
+  const { fitView, flow, placeInView, pasteOffset, centreOn } = viewport;
   const fitViewSoon = useCallback(() => requestAnimationFrame(() => fitView()), [fitView]);
 
   const commands = useMemo(
@@ -128,71 +98,10 @@ function EditorWorkspace(props: WorkflowEditorProps & { session: EditorSession }
     [session, view.requestSelection],
   );
 
-  const onNodesChange = useCallback(
-    (changes: NodeChange<FlowNode>[]) => {
-      view.applyViewChanges(changes);
-      // A position that settled (the end of a drag, or an arrow-key move) is an edit; the
-      // frames in between are only shown, so a drag is saved once, at its end.
-      const moves: { id: string; position: { x: number; y: number } }[] = [];
-      for (const change of changes) {
-        if (change.type === 'position' && change.dragging !== true && change.position) {
-          moves.push({ id: change.id, position: change.position });
-        }
-      }
-      commands.moveNodes(moves);
-    },
-    [commands, view],
-  );
-
-  // A drag interrupted by leaving the editor is still saved.
-  useEffect(
-    () => () => {
-      const { graph: g, nodes: current } = latest.current;
-      const stored = new Map(g.nodes.map((n) => [n.id, n.position] as const));
-      const moves = current
-        .filter((n) => {
-          const at = stored.get(n.id);
-          return n.dragging && at && (at.x !== n.position.x || at.y !== n.position.y);
-        })
-        .map((n) => ({ id: n.id, position: n.position }));
-      if (moves.length > 0) session.commit(moveNodesOp(moves), { label: 'Move nodes' });
-    },
-    [session],
-  );
-
-  const isValidConnection = useCallback(
-    (connection: FlowEdge | Connection) => checkConnection(latest.current.graph, connection).ok,
-    [],
-  );
-  const onConnect = useCallback(
-    (connection: Connection) => announce(commands.connect(connection)),
-    [announce, commands],
-  );
-  const onConnectEnd: OnConnectEnd = useCallback((_event, connection) => {
-    if (
-      connection.isValid !== false ||
-      !connection.fromNode ||
-      !connection.toNode ||
-      !connection.fromHandle ||
-      !connection.toHandle
-    )
-      return;
-    const fromSource = connection.fromHandle.type === 'source';
-    const check = checkConnection(latest.current.graph, {
-      source: fromSource ? connection.fromNode.id : connection.toNode.id,
-      sourceHandle: fromSource ? connection.fromHandle.id : connection.toHandle.id,
-      target: fromSource ? connection.toNode.id : connection.fromNode.id,
-      targetHandle: fromSource ? connection.toHandle.id : connection.fromHandle.id,
-    });
-    if (!check.ok) setAnnouncement(`Cannot connect: ${check.reason}`);
-  }, []);
-
   const addNode = useCallback(
     (type: string, at?: { x: number; y: number }) =>
-      announce(
-        commands.addNode(type, at ?? viewport.placeInView(latest.current.graph.nodes.length)),
-      ),
-    [announce, commands, viewport],
+      announce(commands.addNode(type, at ?? placeInView(latest.current.graph.nodes.length))),
+    [announce, commands, placeInView],
   );
   const deleteSelection = useCallback(() => {
     const { nodes: n, edges: e } = selectionRef.current;
@@ -213,7 +122,7 @@ function EditorWorkspace(props: WorkflowEditorProps & { session: EditorSession }
     commands,
     selectionText,
     selectedCount: useCallback(() => selectionRef.current.nodes.size, [selectionRef]),
-    pasteOffset: viewport.pasteOffset,
+    pasteOffset,
     announce: setAnnouncement,
   });
   useEditorShortcuts(rootRef, {
@@ -242,34 +151,7 @@ function EditorWorkspace(props: WorkflowEditorProps & { session: EditorSession }
     }
   }, [commands, fitViewSoon]);
 
-  const exportFile = useCallback(() => {
-    const doc = session.getState().doc;
-    const name = session.getState().name || 'Workflow';
-    const text = exportWorkflowFile({
-      name,
-      description: doc?.description ?? '',
-      viewport: flow.getViewport(),
-      nodes: latest.current.graph.nodes,
-      edges: latest.current.graph.edges,
-    });
-    const fileName = workflowFileName(name);
-    downloadTextFile(fileName, text, 'application/json');
-    setAnnouncement(`Exported ${fileName}.`);
-  }, [flow, session]);
-
-  const importFile = useCallback(
-    async (file: File) => {
-      const result = await readWorkflowFile(file);
-      if (!result.ok) {
-        setImportError(`Could not import ${file.name}: ${result.error}`);
-        return;
-      }
-      setImportError(null);
-      announce(commands.importWorkflow(result.workflow, file.name));
-      fitViewSoon();
-    },
-    [announce, commands, fitViewSoon],
-  );
+  const file = useWorkflowFile({ session, commands, flow, announce, onImported: fitViewSoon });
 
   const applyTemplate = useCallback(
     (id: string) => {
@@ -287,30 +169,24 @@ function EditorWorkspace(props: WorkflowEditorProps & { session: EditorSession }
   );
   const newBranchId = useCallback(() => crypto.randomUUID().slice(0, 8), []);
 
-  const onDragOver = useCallback((event: DragEvent) => {
-    if (event.dataTransfer.types.includes(NODE_DRAG_MIME)) {
-      event.preventDefault();
-      event.dataTransfer.dropEffect = 'move';
-    }
-  }, []);
-  const onDrop = useCallback(
-    (event: DragEvent) => {
-      const type = event.dataTransfer.getData(NODE_DRAG_MIME);
-      if (!type || !getNodeType(type)) return;
-      event.preventDefault();
-      const at = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
-      addNode(type, { x: Math.round(at.x), y: Math.round(at.y) });
-    },
-    [addNode, flow],
-  );
+  const canvas = useCanvasEdits({
+    session,
+    commands,
+    latest,
+    flow,
+    applyViewChanges: view.applyViewChanges,
+    addNode,
+    announce,
+  });
 
+  const { selectOnly } = view;
   const selectNode = useCallback(
     (id: string) => {
-      view.selectOnly(id);
+      selectOnly(id);
       const node = latest.current.nodes.find((n) => n.id === id);
-      if (node) viewport.centreOn(node.position);
+      if (node) centreOn(node.position);
     },
-    [view, viewport],
+    [centreOn, selectOnly],
   );
 
   const conflictEntries = state.doc?.conflicts;
@@ -319,8 +195,6 @@ function EditorWorkspace(props: WorkflowEditorProps & { session: EditorSession }
     [conflictEntries, graph],
   );
 
-  const singleSelected =
-    selectedNodeIds.size === 1 ? graph.nodes.find((n) => selectedNodeIds.has(n.id)) : undefined;
   const initialViewport = useRef(state.doc?.viewport ?? null).current;
 
   if (state.doc === null || state.doc._deleted) {
@@ -357,8 +231,8 @@ function EditorWorkspace(props: WorkflowEditorProps & { session: EditorSession }
         onDelete={deleteSelection}
         onAutoLayout={autoLayout}
         onFitView={fitView}
-        onExport={exportFile}
-        onImport={importFile}
+        onExport={file.exportFile}
+        onImport={file.importFile}
         onToggleVersions={() => setSidePanel((open) => (open === 'versions' ? null : 'versions'))}
         lostEditCount={lostEdits.length}
         lostEditsOpen={sidePanel === 'lost-edits'}
@@ -366,14 +240,10 @@ function EditorWorkspace(props: WorkflowEditorProps & { session: EditorSession }
           setSidePanel((open) => (open === 'lost-edits' ? null : 'lost-edits'))
         }
       />
-      {importError && (
+      {file.importError && (
         <div className="fk-import-error" role="alert">
-          <span>{importError}</span>
-          <button
-            type="button"
-            aria-label="Dismiss import error"
-            onClick={() => setImportError(null)}
-          >
+          <span>{file.importError}</span>
+          <button type="button" aria-label="Dismiss import error" onClick={file.dismissImportError}>
             Dismiss
           </button>
         </div>
@@ -383,18 +253,18 @@ function EditorWorkspace(props: WorkflowEditorProps & { session: EditorSession }
         <div
           ref={viewport.canvasRef}
           className={detailed ? 'fk-canvas' : 'fk-canvas fk-canvas--compact'}
-          onDragOver={onDragOver}
-          onDrop={onDrop}
+          onDragOver={canvas.onDragOver}
+          onDrop={canvas.onDrop}
         >
           <ReactFlow<FlowNode, FlowEdge>
             nodes={nodes}
             edges={view.edges}
             nodeTypes={NODE_COMPONENTS}
-            onNodesChange={onNodesChange}
+            onNodesChange={canvas.onNodesChange}
             onEdgesChange={view.onEdgesChange}
-            onConnect={onConnect}
-            onConnectEnd={onConnectEnd}
-            isValidConnection={isValidConnection}
+            onConnect={canvas.onConnect}
+            onConnectEnd={canvas.onConnectEnd}
+            isValidConnection={canvas.isValidConnection}
             onMoveStart={viewport.onMoveStart}
             onMoveEnd={viewport.onMoveEnd}
             nodesDraggable={!readOnly}
@@ -417,49 +287,33 @@ function EditorWorkspace(props: WorkflowEditorProps & { session: EditorSession }
           </ReactFlow>
           {graph.nodes.length === 0 && !readOnly && <TemplatePicker onPick={applyTemplate} />}
         </div>
-        <aside className="fk-side" aria-label="Details">
-          {sidePanel === 'lost-edits' ? (
-            <LostEditsPanel
-              lost={lostEdits}
-              readOnly={readOnly}
-              onRestore={(lost) => announce(commands.restoreLostValue(lost))}
-            />
-          ) : versionsOpen ? (
-            <VersionsPanel
-              versions={state.versions}
-              readOnly={readOnly}
-              onSave={(name) => {
-                const check = session.saveVersion(name);
-                if (check.ok) setAnnouncement(`Saved version "${check.name}".`);
-                return check;
-              }}
-              onRestore={(id) => {
-                const message = commands.restoreVersion(id);
-                if (message) {
-                  setAnnouncement(message);
-                  fitViewSoon();
-                }
-              }}
-              onDelete={(id) => session.deleteVersion(id)}
-            />
-          ) : singleSelected ? (
-            <PropertiesPanel
-              node={singleSelected}
-              issues={issues.nodes.get(singleSelected.id)}
-              readOnly={readOnly}
-              secrets={props.secrets ?? EMPTY_SECRETS}
-              onFieldChange={onFieldChange}
-              newBranchId={newBranchId}
-            />
-          ) : (
-            <ProblemsList
-              graph={graph.nodes}
-              issues={issues}
-              onSelect={selectNode}
-              selectedCount={selectedNodeIds.size}
-            />
-          )}
-        </aside>
+        <EditorSidePanel
+          open={sidePanel}
+          readOnly={readOnly}
+          nodes={graph.nodes}
+          issues={issues}
+          selectedNodeIds={selectedNodeIds}
+          secrets={props.secrets ?? EMPTY_SECRETS}
+          lostEdits={lostEdits}
+          versions={state.versions}
+          onRestoreLostEdit={(lost) => announce(commands.restoreLostValue(lost))}
+          onSaveVersion={(name) => {
+            const check = session.saveVersion(name);
+            if (check.ok) setAnnouncement(`Saved version "${check.name}".`);
+            return check;
+          }}
+          onRestoreVersion={(id) => {
+            const message = commands.restoreVersion(id);
+            if (message) {
+              setAnnouncement(message);
+              fitViewSoon();
+            }
+          }}
+          onDeleteVersion={(id) => session.deleteVersion(id)}
+          onFieldChange={onFieldChange}
+          newBranchId={newBranchId}
+          onShowNode={selectNode}
+        />
       </div>
       <div
         className="fk-visually-hidden"

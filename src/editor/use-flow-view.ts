@@ -1,5 +1,5 @@
 /**
- * React Flow's view of the session's graph: the nodes and edges on the canvas with what only
+ * React Flow's view of the session's graph and its problems: the nodes and edges on the canvas with what only
  * the view knows (selection, measured sizes, live drag positions), kept in step with the graph
  * and its problems. A command that makes nodes asks for them to be selected
  * (`requestSelection`); the next reconcile selects them.
@@ -11,9 +11,16 @@ import {
   type NodeChange,
 } from '@xyflow/react';
 import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { reconcileEdges, reconcileNodes, type FlowEdge, type FlowNode } from './flow-elements.ts';
+import {
+  reconcileEdges,
+  reconcileNodes,
+  stabilizeIssues,
+  type FlowEdge,
+  type FlowNode,
+} from './flow-elements.ts';
 import type { Graph } from './graph-ops.ts';
-import type { WorkflowIssues } from './validate-workflow.ts';
+import { validateWorkflow, type WorkflowIssues } from './validate-workflow.ts';
+import type { SecretOption } from './workflow-source.ts';
 
 export interface Selection {
   nodes: ReadonlySet<string>;
@@ -31,6 +38,26 @@ function useSelectedIds(elements: readonly { id: string; selected?: boolean }[])
     [elements],
   );
   return useMemo(() => new Set(key ? key.split('\n') : []), [key]);
+}
+
+/** The graph's problems; unchanged entries keep their identity so the canvas redraws less. */
+export function useWorkflowIssues(
+  graph: Graph,
+  secrets: readonly SecretOption[] | undefined,
+): WorkflowIssues {
+  const secretIds = useMemo(
+    () => (secrets ? new Set(secrets.map((s) => s.id)) : undefined),
+    [secrets],
+  );
+  const previous = useRef<WorkflowIssues | null>(null);
+  return useMemo(() => {
+    const next = stabilizeIssues(
+      previous.current,
+      validateWorkflow(graph, secretIds ? { secretIds } : {}),
+    );
+    previous.current = next;
+    return next;
+  }, [graph, secretIds]);
 }
 
 export function useFlowView(graph: Graph, issues: WorkflowIssues, readOnly: boolean) {
