@@ -104,7 +104,7 @@ export class SyncedSecretStore implements SecretStorePort {
     if (result.conflicts.length > 0)
       throw new Error('Conflict with the server version: pull first');
     // A pull delivers a row only once every older transaction in the cluster has ended
-    // (DESIGN.md, "Sync protocol"), so wait for our own write to come back.
+    // (README.md, "Sync protocol"), so wait for our own write to come back.
     await this.pullUntil(() => {
       const local = this.docs.get(doc.id);
       return local !== undefined && local.server_txid !== serverTxid;
