@@ -1,6 +1,6 @@
 /**
  * The one answer to "is dist/ older than the app's sources?", for the end-to-end tests
- * (test/e2e/support/build.ts) and `npm start` (supabase/local/start.ts), which both rebuild
+ * (test/support/built-app.ts) and `npm start` (supabase/local/start.ts), which both rebuild
  * the app when it is.
  */
 import { readdir, stat } from 'node:fs/promises';

@@ -56,7 +56,6 @@ export type FieldSpec =
   | (FieldBase & { kind: 'secret'; default: string })
   | (FieldBase & { kind: 'branches'; default: ConditionBranch[] });
 
-
 export type NodeCategory = 'Triggers' | 'AI' | 'Integrations' | 'Logic' | 'Output';
 
 export interface NodeTypeSpec {

@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { BehaviorSubject } from 'rxjs';
-import WebSocket from 'ws';
-import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import { vi } from 'vitest';
+import type { SupabaseClient } from '@supabase/supabase-js';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import type { RxStorage } from 'rxdb';
 import { startLocalServer, type LocalServer } from '../../supabase/local/server.ts';
@@ -17,6 +17,7 @@ import type { SyncedCollection } from '../../src/model/collections.ts';
 import type { StoredDoc } from '../../src/model/synced-row.ts';
 import { newWorkflow as newWorkflowRecord, type WorkflowDoc } from '../../src/model/workflow.ts';
 import { createPostgresDatabase } from '../helpers/postgres-database.ts';
+import { createNodeSupabaseClient } from '../support/supabase-client.ts';
 
 export interface TestServer extends LocalServer {
   /** Signs up a user and returns a signed-in client. */
@@ -78,10 +79,7 @@ export async function startTestServer(
 }
 
 export function newClient(server: LocalServer): SupabaseClient {
-  return createClient(server.url, server.anonKey, {
-    auth: { persistSession: false, autoRefreshToken: false },
-    realtime: { transport: WebSocket as never },
-  });
+  return createNodeSupabaseClient(server.url, server.anonKey);
 }
 
 /** A second signed-in client of the same user: another device has its own session. */
@@ -167,12 +165,12 @@ export async function eventually(
   check: () => Promise<boolean>,
   timeoutMs = 20_000,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await vi.waitFor(
+    async () => {
+      if (!(await check())) throw new Error(`Timed out waiting for: ${what}`);
+    },
+    { timeout: timeoutMs, interval: 50 },
+  );
 }
 
 /** The server's rows of a table as the sync sees them (server_txid for _txid), sorted by id. */

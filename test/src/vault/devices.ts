@@ -3,6 +3,7 @@
  * store that pushes and pulls through the real sync RPCs, over either direct SQL (acting as
  * the user in a transaction, as PostgREST does) or any other VaultRpcClient (supabase-js).
  */
+import { vi } from 'vitest';
 import type { SecretDoc } from '../../../src/model/secret.ts';
 import {
   createRpcVaultServer,
@@ -112,14 +113,13 @@ export class SyncedSecretStore implements SecretStorePort {
   }
 
   async pullUntil(done: () => boolean, timeoutMs = 20_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      await this.pull();
-      if (done()) return;
-      if (Date.now() > deadline)
-        throw new Error('The pull did not deliver the expected rows in time');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await vi.waitFor(
+      async () => {
+        await this.pull();
+        if (!done()) throw new Error('The pull did not deliver the expected rows in time');
+      },
+      { timeout: timeoutMs, interval: 50 },
+    );
   }
 
   async pull(): Promise<void> {

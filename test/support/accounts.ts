@@ -1,7 +1,7 @@
 /** Accounts for tests: unique e-mail addresses and a sign-up through the real UI. */
 import type { Page } from 'playwright-core';
-import { SignInPage } from '../pages/SignInPage.ts';
-import { WorkflowListPage } from '../pages/WorkflowListPage.ts';
+import { SignInPage } from '../e2e/pages/SignInPage.ts';
+import { WorkflowListPage } from '../e2e/pages/WorkflowListPage.ts';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
 

@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { isAppBuildStale } from '../../../scripts/app-build.ts';
+import { isAppBuildStale } from '../../scripts/app-build.ts';
 
-export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const distDir = join(repoRoot, 'dist');
 const lockDir = join(repoRoot, 'node_modules', '.flowkeep-build.lock');
 
