@@ -7,12 +7,10 @@
 import type { MigrationStrategies, RxJsonSchema } from 'rxdb';
 import type { JsonObject, Timestamp } from './json.ts';
 import {
+  recordFactory,
+  syncedRowSchema,
   jsonObjectProperty,
-  newSyncedRow,
   nullableTimestampProperty,
-  syncedRowIndexes,
-  syncedRowProperties,
-  syncedRowRequired,
   type StoredDoc,
   type SyncedRow,
 } from './synced-row.ts';
@@ -46,7 +44,7 @@ export const connectorSchema: RxJsonSchema<StoredDoc<ConnectorDoc>> = {
   primaryKey: 'id',
   type: 'object',
   properties: {
-    ...syncedRowProperties,
+    ...syncedRowSchema.properties,
     name: { type: 'string', maxLength: 200 },
     description: { type: 'string' },
     icon: { type: ['string', 'null'] },
@@ -65,36 +63,29 @@ export const connectorSchema: RxJsonSchema<StoredDoc<ConnectorDoc>> = {
     last_executed_at: nullableTimestampProperty,
     created_from_template: { type: ['string', 'null'], maxLength: 36 },
   },
-  required: [...syncedRowRequired, 'name', 'type', 'config', 'enabled'],
-  indexes: syncedRowIndexes,
+  required: [...syncedRowSchema.required, 'name', 'type', 'config', 'enabled'],
+  indexes: syncedRowSchema.indexes,
 };
 
 export const connectorMigrations: MigrationStrategies = {};
 
 /** A new connector with the table's defaults (supabase/migrations). */
-export function newConnector(
-  tenantId: string,
-  fields: Partial<StoredDoc<ConnectorDoc>> = {},
-): StoredDoc<ConnectorDoc> {
-  return {
-    ...newSyncedRow(tenantId),
-    name: '',
-    description: '',
-    icon: null,
-    category: null,
-    type: 'single-step',
-    config: {},
-    input_schema: {},
-    field_mappings: {},
-    enabled: true,
-    timeout_ms: 30_000,
-    max_retries: 3,
-    continue_on_error: false,
-    total_executions: 0,
-    successful_executions: 0,
-    failed_executions: 0,
-    last_executed_at: null,
-    created_from_template: null,
-    ...fields,
-  };
-}
+export const newConnector = recordFactory<ConnectorDoc>(() => ({
+  name: '',
+  description: '',
+  icon: null,
+  category: null,
+  type: 'single-step',
+  config: {},
+  input_schema: {},
+  field_mappings: {},
+  enabled: true,
+  timeout_ms: 30_000,
+  max_retries: 3,
+  continue_on_error: false,
+  total_executions: 0,
+  successful_executions: 0,
+  failed_executions: 0,
+  last_executed_at: null,
+  created_from_template: null,
+}));

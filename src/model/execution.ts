@@ -7,11 +7,9 @@
 import type { MigrationStrategies, RxJsonSchema } from 'rxdb';
 import type { JsonValue, Timestamp } from './json.ts';
 import {
-  newSyncedRow,
+  recordFactory,
+  syncedRowSchema,
   nullableTimestampProperty,
-  syncedRowIndexes,
-  syncedRowProperties,
-  syncedRowRequired,
   uuidProperty,
   type StoredDoc,
   type SyncedRow,
@@ -44,7 +42,7 @@ export const executionSchema: RxJsonSchema<StoredDoc<ExecutionDoc>> = {
   primaryKey: 'id',
   type: 'object',
   properties: {
-    ...syncedRowProperties,
+    ...syncedRowSchema.properties,
     workflow_id: uuidProperty,
     status: { type: 'string', enum: [...EXECUTION_STATUSES] },
     started_at: nullableTimestampProperty,
@@ -55,11 +53,23 @@ export const executionSchema: RxJsonSchema<StoredDoc<ExecutionDoc>> = {
     node_results: {},
     error: { type: ['string', 'null'] },
   },
-  required: [...syncedRowRequired, 'workflow_id', 'status'],
-  indexes: [...syncedRowIndexes, ['tenant_id', 'workflow_id']],
+  required: [...syncedRowSchema.required, 'workflow_id', 'status'],
+  indexes: [...syncedRowSchema.indexes, ['tenant_id', 'workflow_id']],
 };
 
 export const executionMigrations: MigrationStrategies = {};
+
+const executionFactory = recordFactory<ExecutionDoc>(() => ({
+  workflow_id: '',
+  status: 'pending',
+  started_at: null,
+  finished_at: null,
+  duration_ms: null,
+  input: null,
+  output: null,
+  node_results: [],
+  error: null,
+}));
 
 /** A new, pending run of a workflow with the table's defaults (supabase/migrations). */
 export function newExecution(
@@ -67,17 +77,5 @@ export function newExecution(
   workflowId: string,
   fields: Partial<StoredDoc<ExecutionDoc>> = {},
 ): StoredDoc<ExecutionDoc> {
-  return {
-    ...newSyncedRow(tenantId),
-    workflow_id: workflowId,
-    status: 'pending',
-    started_at: null,
-    finished_at: null,
-    duration_ms: null,
-    input: null,
-    output: null,
-    node_results: [],
-    error: null,
-    ...fields,
-  };
+  return executionFactory(tenantId, { workflow_id: workflowId, ...fields });
 }

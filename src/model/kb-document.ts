@@ -7,11 +7,9 @@
 import type { MigrationStrategies, RxJsonSchema } from 'rxdb';
 import type { JsonObject } from './json.ts';
 import {
+  recordFactory,
+  syncedRowSchema,
   jsonObjectProperty,
-  newSyncedRow,
-  syncedRowIndexes,
-  syncedRowProperties,
-  syncedRowRequired,
   uuidProperty,
   type StoredDoc,
   type SyncedRow,
@@ -36,7 +34,7 @@ export const kbDocumentSchema: RxJsonSchema<StoredDoc<KbDocumentDoc>> = {
   primaryKey: 'id',
   type: 'object',
   properties: {
-    ...syncedRowProperties,
+    ...syncedRowSchema.properties,
     knowledge_base_id: uuidProperty,
     name: { type: 'string', maxLength: 500 },
     mime_type: { type: 'string' },
@@ -45,11 +43,21 @@ export const kbDocumentSchema: RxJsonSchema<StoredDoc<KbDocumentDoc>> = {
     status: { type: 'string', enum: [...KB_DOCUMENT_STATUSES] },
     metadata: jsonObjectProperty,
   },
-  required: [...syncedRowRequired, 'knowledge_base_id', 'name', 'status'],
-  indexes: [...syncedRowIndexes, ['tenant_id', 'knowledge_base_id']],
+  required: [...syncedRowSchema.required, 'knowledge_base_id', 'name', 'status'],
+  indexes: [...syncedRowSchema.indexes, ['tenant_id', 'knowledge_base_id']],
 };
 
 export const kbDocumentMigrations: MigrationStrategies = {};
+
+const kbDocumentFactory = recordFactory<KbDocumentDoc>(() => ({
+  knowledge_base_id: '',
+  name: '',
+  mime_type: 'text/plain',
+  content: '',
+  size_bytes: 0,
+  status: 'pending',
+  metadata: {},
+}));
 
 /** A new document of a knowledge base with the table's defaults (supabase/migrations). */
 export function newKbDocument(
@@ -57,15 +65,5 @@ export function newKbDocument(
   knowledgeBaseId: string,
   fields: Partial<StoredDoc<KbDocumentDoc>> = {},
 ): StoredDoc<KbDocumentDoc> {
-  return {
-    ...newSyncedRow(tenantId),
-    knowledge_base_id: knowledgeBaseId,
-    name: '',
-    mime_type: 'text/plain',
-    content: '',
-    size_bytes: 0,
-    status: 'pending',
-    metadata: {},
-    ...fields,
-  };
+  return kbDocumentFactory(tenantId, { knowledge_base_id: knowledgeBaseId, ...fields });
 }

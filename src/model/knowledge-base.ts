@@ -7,11 +7,9 @@
 import type { MigrationStrategies, RxJsonSchema } from 'rxdb';
 import type { JsonObject } from './json.ts';
 import {
+  recordFactory,
+  syncedRowSchema,
   jsonObjectProperty,
-  newSyncedRow,
-  syncedRowIndexes,
-  syncedRowProperties,
-  syncedRowRequired,
   type StoredDoc,
   type SyncedRow,
 } from './synced-row.ts';
@@ -31,7 +29,7 @@ export const knowledgeBaseSchema: RxJsonSchema<StoredDoc<KnowledgeBaseDoc>> = {
   primaryKey: 'id',
   type: 'object',
   properties: {
-    ...syncedRowProperties,
+    ...syncedRowSchema.properties,
     name: { type: 'string', maxLength: 200 },
     description: { type: 'string' },
     embedding_model: { type: ['string', 'null'] },
@@ -39,25 +37,18 @@ export const knowledgeBaseSchema: RxJsonSchema<StoredDoc<KnowledgeBaseDoc>> = {
     chunk_overlap: { type: 'integer' },
     settings: jsonObjectProperty,
   },
-  required: [...syncedRowRequired, 'name', 'chunk_size', 'chunk_overlap', 'settings'],
-  indexes: syncedRowIndexes,
+  required: [...syncedRowSchema.required, 'name', 'chunk_size', 'chunk_overlap', 'settings'],
+  indexes: syncedRowSchema.indexes,
 };
 
 export const knowledgeBaseMigrations: MigrationStrategies = {};
 
 /** A new knowledge base with the table's defaults (supabase/migrations). */
-export function newKnowledgeBase(
-  tenantId: string,
-  fields: Partial<StoredDoc<KnowledgeBaseDoc>> = {},
-): StoredDoc<KnowledgeBaseDoc> {
-  return {
-    ...newSyncedRow(tenantId),
-    name: '',
-    description: '',
-    embedding_model: null,
-    chunk_size: 1000,
-    chunk_overlap: 200,
-    settings: {},
-    ...fields,
-  };
-}
+export const newKnowledgeBase = recordFactory<KnowledgeBaseDoc>(() => ({
+  name: '',
+  description: '',
+  embedding_model: null,
+  chunk_size: 1000,
+  chunk_overlap: 200,
+  settings: {},
+}));

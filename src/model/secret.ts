@@ -8,11 +8,9 @@
 import type { MigrationStrategies, RxJsonSchema } from 'rxdb';
 import type { Timestamp } from './json.ts';
 import {
-  newSyncedRow,
+  recordFactory,
+  syncedRowSchema,
   nullableTimestampProperty,
-  syncedRowIndexes,
-  syncedRowProperties,
-  syncedRowRequired,
   type StoredDoc,
   type SyncedRow,
 } from './synced-row.ts';
@@ -40,7 +38,7 @@ export const secretSchema: RxJsonSchema<StoredDoc<SecretDoc>> = {
   primaryKey: 'id',
   type: 'object',
   properties: {
-    ...syncedRowProperties,
+    ...syncedRowSchema.properties,
     name: { type: 'string', maxLength: 200 },
     provider: { type: ['string', 'null'] },
     secret_type: { type: 'string' },
@@ -54,11 +52,26 @@ export const secretSchema: RxJsonSchema<StoredDoc<SecretDoc>> = {
     last_used_at: nullableTimestampProperty,
     usage_count: { type: 'integer' },
   },
-  required: [...syncedRowRequired, 'name', 'ciphertext', 'iv', 'key_version'],
-  indexes: syncedRowIndexes,
+  required: [...syncedRowSchema.required, 'name', 'ciphertext', 'iv', 'key_version'],
+  indexes: syncedRowSchema.indexes,
 };
 
 export const secretMigrations: MigrationStrategies = {};
+
+const secretFactory = recordFactory<SecretDoc>(() => ({
+  name: '',
+  provider: null,
+  secret_type: 'api_key',
+  ciphertext: '',
+  iv: '',
+  key_version: 1,
+  description: '',
+  tags: [],
+  is_active: true,
+  expires_at: null,
+  last_used_at: null,
+  usage_count: 0,
+}));
 
 /** A new secret around its ciphertext, with the table's defaults (supabase/migrations). */
 export function newSecret(
@@ -66,18 +79,5 @@ export function newSecret(
   encrypted: Pick<SecretDoc, 'ciphertext' | 'iv' | 'key_version'>,
   fields: Partial<StoredDoc<SecretDoc>> = {},
 ): StoredDoc<SecretDoc> {
-  return {
-    ...newSyncedRow(tenantId),
-    name: '',
-    provider: null,
-    secret_type: 'api_key',
-    ...encrypted,
-    description: '',
-    tags: [],
-    is_active: true,
-    expires_at: null,
-    last_used_at: null,
-    usage_count: 0,
-    ...fields,
-  };
+  return secretFactory(tenantId, { ...encrypted, ...fields });
 }

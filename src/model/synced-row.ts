@@ -42,32 +42,38 @@ export const timestampProperty = { type: 'string', maxLength: 40 } as const;
 export const nullableTimestampProperty = { type: ['string', 'null'], maxLength: 40 } as const;
 export const jsonObjectProperty = { type: 'object' } as const;
 
-export const syncedRowProperties = {
-  id: uuidProperty,
-  tenant_id: uuidProperty,
-  created_by: { type: ['string', 'null'], maxLength: 36 },
-  created_at: timestampProperty,
-  updated_at: timestampProperty,
-  server_txid: { type: ['string', 'null'], maxLength: 24 },
+/** The bookkeeping columns' part of every synced collection's schema. */
+export const syncedRowSchema = {
+  properties: {
+    id: uuidProperty,
+    tenant_id: uuidProperty,
+    created_by: { type: ['string', 'null'], maxLength: 36 },
+    created_at: timestampProperty,
+    updated_at: timestampProperty,
+    server_txid: { type: ['string', 'null'], maxLength: 24 },
+  },
+  required: ['id', 'tenant_id', 'created_at', 'updated_at'],
+  /** Every list screen filters by tenant and sorts by recency. */
+  indexes: [['tenant_id', 'updated_at']],
 } as const;
 
-export const syncedRowRequired = ['id', 'tenant_id', 'created_at', 'updated_at'] as const;
-
-/** Every list screen filters by tenant and sorts by recency. */
-export const syncedRowIndexes = [['tenant_id', 'updated_at']];
-
-/** The bookkeeping columns of a record created on this device, before its first push. */
-export function newSyncedRow(
-  tenantId: string,
-  fields: { id?: string; createdBy?: string | null; now?: Date } = {},
-): StoredDoc<SyncedRow> {
-  const at = (fields.now ?? new Date()).toISOString();
-  return {
-    id: fields.id ?? globalThis.crypto.randomUUID(),
-    tenant_id: tenantId,
-    created_by: fields.createdBy ?? null,
-    created_at: at,
-    updated_at: at,
-    server_txid: null,
+/**
+ * A record's `new…()` factory: the bookkeeping columns of a record created on this device
+ * (before its first push), then the table's defaults (a fresh object each time), then `fields`.
+ */
+export function recordFactory<T extends SyncedRow>(
+  defaults: () => Omit<StoredDoc<T>, keyof SyncedRow>,
+): (tenantId: string, fields?: Partial<StoredDoc<T>>) => StoredDoc<T> {
+  return (tenantId, fields = {}) => {
+    const at = new Date().toISOString();
+    const row: StoredDoc<SyncedRow> = {
+      id: globalThis.crypto.randomUUID(),
+      tenant_id: tenantId,
+      created_by: null,
+      created_at: at,
+      updated_at: at,
+      server_txid: null,
+    };
+    return { ...row, ...defaults(), ...fields } as StoredDoc<T>;
   };
 }

@@ -9,11 +9,9 @@
 import type { MigrationStrategies, RxJsonSchema } from 'rxdb';
 import type { JsonObject, JsonValue, Timestamp } from './json.ts';
 import {
+  recordFactory,
+  syncedRowSchema,
   jsonObjectProperty,
-  newSyncedRow,
-  syncedRowIndexes,
-  syncedRowProperties,
-  syncedRowRequired,
   type StoredDoc,
   type SyncedRow,
 } from './synced-row.ts';
@@ -80,7 +78,7 @@ export const workflowSchema: RxJsonSchema<StoredDoc<WorkflowDoc>> = {
   primaryKey: 'id',
   type: 'object',
   properties: {
-    ...syncedRowProperties,
+    ...syncedRowSchema.properties,
     name: { type: 'string', maxLength: WORKFLOW_NAME_MAX_LENGTH },
     description: { type: 'string' },
     nodes: { type: 'array', items: { type: 'object' } },
@@ -92,7 +90,7 @@ export const workflowSchema: RxJsonSchema<StoredDoc<WorkflowDoc>> = {
     tags: { type: 'array', items: { type: 'string' } },
   },
   required: [
-    ...syncedRowRequired,
+    ...syncedRowSchema.required,
     'name',
     'nodes',
     'edges',
@@ -101,7 +99,7 @@ export const workflowSchema: RxJsonSchema<StoredDoc<WorkflowDoc>> = {
     'conflicts',
     'tags',
   ],
-  indexes: syncedRowIndexes,
+  indexes: syncedRowSchema.indexes,
 };
 
 export const workflowMigrations: MigrationStrategies = {
@@ -113,21 +111,14 @@ export const workflowMigrations: MigrationStrategies = {
 };
 
 /** A new, empty workflow with the table's defaults (supabase/migrations), before its first push. */
-export function newWorkflow(
-  tenantId: string,
-  fields: Partial<StoredDoc<WorkflowDoc>> = {},
-): StoredDoc<WorkflowDoc> {
-  return {
-    ...newSyncedRow(tenantId),
-    name: '',
-    description: '',
-    nodes: [],
-    edges: [],
-    viewport: null,
-    settings: {},
-    versions: [],
-    conflicts: [],
-    tags: [],
-    ...fields,
-  };
-}
+export const newWorkflow = recordFactory<WorkflowDoc>(() => ({
+  name: '',
+  description: '',
+  nodes: [],
+  edges: [],
+  viewport: null,
+  settings: {},
+  versions: [],
+  conflicts: [],
+  tags: [],
+}));

@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
-import type { RxStorage } from 'rxdb';
-import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFlowkeepDatabase, type FlowkeepDatabase } from '../../../src/db/index.ts';
+import type { FlowkeepDatabase } from '../../../src/db/index.ts';
 import { newConnector } from '../../../src/model/connector.ts';
 import { newExecution } from '../../../src/model/execution.ts';
 import { newKbDocument } from '../../../src/model/kb-document.ts';
@@ -16,6 +13,7 @@ import {
 } from '../../../src/model/roles.ts';
 import { newSecret } from '../../../src/model/secret.ts';
 import { newWorkflow } from '../../../src/model/workflow.ts';
+import { openMemoryDatabase } from '../../support/memory-database.ts';
 
 describe('record factories', () => {
   let db: FlowkeepDatabase | null = null;
@@ -25,15 +23,7 @@ describe('record factories', () => {
   });
 
   it('make documents their schema accepts, with the table defaults', async () => {
-    db = await createFlowkeepDatabase({
-      userId: randomUUID(),
-      storage: getRxStorageDexie({ indexedDB: new IDBFactory(), IDBKeyRange }) as RxStorage<
-        unknown,
-        unknown
-      >,
-      devMode: true,
-      multiInstance: false,
-    });
+    db = await openMemoryDatabase();
     const tenant = randomUUID();
     const workflow = newWorkflow(tenant, { name: 'W' });
     const knowledgeBase = newKnowledgeBase(tenant);
