@@ -8,28 +8,20 @@ import { RpcError } from '../model/errors.ts';
 import { hasCapability, type TenantRole } from '../model/roles.ts';
 import { wipe } from './encoding.ts';
 import {
-  SecretTamperedError,
   VaultKeyMissingError,
   VaultNotAllowedError,
   VaultNotSetUpError,
   VaultVersionConflictError,
 } from './errors.ts';
 import type { VaultKeyring } from './keyring.ts';
-import { decryptSecretValue, encryptSecretValue } from './secret-cipher.ts';
+import { prepareRotation, type KeyRecipient } from './tenant-key-rotation.ts';
 import {
   generateTenantKeyBytes,
-  importTenantKey,
   unwrapTenantKey,
   unwrapTenantKeyBytes,
   wrapTenantKey,
 } from './tenant-key-wrap.ts';
-import type {
-  KeyGrant,
-  ReencryptedSecret,
-  TenantVaultInfo,
-  VaultMember,
-  VaultServerPort,
-} from './vault-ports.ts';
+import type { KeyGrant, TenantVaultInfo, VaultMember, VaultServerPort } from './vault-ports.ts';
 
 export type TenantAccess =
   /** Secrets can be read (and written, for admins). */
@@ -53,10 +45,9 @@ export interface TenantVaultStatus {
 }
 
 /** Members who may use secrets and have a key pair to share the tenant key with. */
-function keyRecipients(members: VaultMember[]): (VaultMember & { publicKey: string })[] {
+function keyRecipients(members: VaultMember[]): KeyRecipient[] {
   return members.filter(
-    (m): m is VaultMember & { publicKey: string } =>
-      m.publicKey !== null && hasCapability(m.role, 'use-secrets'),
+    (m): m is KeyRecipient => m.publicKey !== null && hasCapability(m.role, 'use-secrets'),
   );
 }
 
@@ -274,50 +265,13 @@ export class TenantKeys {
     const recipients = keyRecipients(await this.#server.listMembers(tenantId));
     const serverSecrets = await this.#server.listServerSecrets(tenantId);
 
-    const raw = generateTenantKeyBytes();
-    let newKey: CryptoKey;
-    const grants: KeyGrant[] = [];
-    try {
-      newKey = await importTenantKey(raw);
-      for (const member of recipients) {
-        grants.push({
-          userId: member.userId,
-          publicKey: member.publicKey,
-          wrappedKey: await wrapTenantKey(raw, { tenantId, keyVersion: newVersion }, member),
-        });
-      }
-    } finally {
-      wipe(raw);
-    }
-
-    const reencrypted: ReencryptedSecret[] = [];
-    for (const row of serverSecrets) {
-      // Every live secret is under the current version (the server enforces it), so another
-      // version here means another admin rotated between our reads.
-      if (row.key_version !== fromVersion)
-        throw new VaultVersionConflictError(fromVersion, row.key_version);
-      let value: string;
-      try {
-        value = await decryptSecretValue(
-          oldKey,
-          { tenantId, secretId: row.id, keyVersion: row.key_version },
-          row,
-        );
-      } catch (error) {
-        if (error instanceof SecretTamperedError) {
-          throw new VaultNotAllowedError(
-            `The vault key was not rotated because secret ${row.id} is damaged (tampered with on the server): delete it, then rotate again. Nothing was changed`,
-          );
-        }
-        throw error;
-      }
-      const encrypted = await encryptSecretValue(
-        newKey,
-        { tenantId, secretId: row.id, keyVersion: newVersion },
-        value,
-      );
-      reencrypted.push({ id: row.id, ...encrypted });
-    }
+    const { newKey, grants, reencrypted } = await prepareRotation({
+      tenantId,
+      fromVersion,
+      oldKey,
+      recipients,
+      serverSecrets,
+    });
 
     try {
       await this.#server.rotate(tenantId, fromVersion, grants, reencrypted);
