@@ -9,29 +9,32 @@ export function uniqueEmail(name: string): string {
   return `${name}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}@example.test`;
 }
 
-/** Signs up through the UI and waits until the workflow list of the personal organization shows. */
-export async function signUp(
+/** Opens the sign-in page, does `act` there, and waits for the personal workflow list. */
+async function throughSignInPage(
   page: Page,
-  email: string,
-  password = TEST_PASSWORD,
+  act: (signInPage: SignInPage) => Promise<void>,
 ): Promise<WorkflowListPage> {
   const signInPage = new SignInPage(page);
   await signInPage.open();
-  await signInPage.signUp(email, password);
+  await act(signInPage);
   const list = new WorkflowListPage(page);
   await list.waitUntilShown();
   return list;
 }
 
-export async function signIn(
+/** Signs up through the UI and waits until the workflow list of the personal organization shows. */
+export function signUp(
   page: Page,
   email: string,
   password = TEST_PASSWORD,
 ): Promise<WorkflowListPage> {
-  const signInPage = new SignInPage(page);
-  await signInPage.open();
-  await signInPage.signIn(email, password);
-  const list = new WorkflowListPage(page);
-  await list.waitUntilShown();
-  return list;
+  return throughSignInPage(page, (signInPage) => signInPage.signUp(email, password));
+}
+
+export function signIn(
+  page: Page,
+  email: string,
+  password = TEST_PASSWORD,
+): Promise<WorkflowListPage> {
+  return throughSignInPage(page, (signInPage) => signInPage.signIn(email, password));
 }
