@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { median, type Bench, type BenchFigure } from './figures.ts';
-import { launchBrowser, newDevice } from '../test/e2e/support/browser.ts';
-import { startAppServer, type AppServer } from '../test/e2e/support/server.ts';
-import { signUp, uniqueEmail } from '../test/e2e/support/accounts.ts';
+import { launchBrowser, newDevice } from '../test/support/browser.ts';
+import { startAppServer, type AppServer } from '../test/support/app-server.ts';
+import { signUp, uniqueEmail } from '../test/support/accounts.ts';
 
 const RELOADS = 7;
 

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { buildHarness, serveHarness } from './build-harness.ts';
 import { median, percentile, type Bench, type BenchFigure } from './figures.ts';
-import { launchBrowser } from '../test/e2e/support/browser.ts';
+import { launchBrowser } from '../test/support/browser.ts';
 
 const HARNESS = fileURLToPath(new URL('./editor-harness/', import.meta.url));
 const OPEN_RUNS = 3;

@@ -6,14 +6,13 @@
  * `select` of the same 100 rows (no HTTP, no JWT, no RLS).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import WebSocket from 'ws';
-import { createClient } from '@supabase/supabase-js';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Bench, BenchFigure } from './figures.ts';
 import { percentile } from './figures.ts';
 import type { LocalDatabaseConfig, LocalServer } from '../supabase/local/server.ts';
 import { startLocalServer } from '../supabase/local/server.ts';
 import { createPostgresDatabase } from '../test/helpers/postgres-database.ts';
+import { createNodeSupabaseClient } from '../test/support/supabase-client.ts';
 
 const rowCount = 10_000;
 const pageSize = 100;
@@ -138,11 +137,7 @@ async function seed(server: LocalServer): Promise<{
   checkpoints: Checkpoint[];
   session: { access_token: string };
 }> {
-  const options = {
-    auth: { persistSession: false, autoRefreshToken: false },
-    realtime: { transport: WebSocket as never },
-  };
-  const first = createClient(server.url, server.anonKey, options);
+  const first = createNodeSupabaseClient(server.url, server.anonKey);
   const { data, error } = await first.auth.signUp({
     email: `bench-${randomBytes(4).toString('hex')}@example.com`,
     password: 'benchmark password',
@@ -171,11 +166,9 @@ async function seed(server: LocalServer): Promise<{
   // Checkpoints that leave at least a full page after them.
   const checkpoints = all.rows.slice(0, all.rows.length - pageSize);
   const client = () => {
-    const c = createClient(server.url, server.anonKey, {
-      ...options,
+    return createNodeSupabaseClient(server.url, server.anonKey, {
       accessToken: async () => session.access_token,
     });
-    return c;
   };
   return { client, tenantId, checkpoints, session };
 }

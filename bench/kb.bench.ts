@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { buildHarness, serveHarness } from './build-harness.ts';
 import type { Bench, BenchFigure } from './figures.ts';
 import { measure, type KbMeasurements } from './kb-workload.ts';
-import { launchBrowser } from '../test/e2e/support/browser.ts';
+import { launchBrowser } from '../test/support/browser.ts';
 
 const HARNESS = fileURLToPath(new URL('./kb-harness/', import.meta.url));
 const SIZES = [10_000, 100_000];

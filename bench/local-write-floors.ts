@@ -9,7 +9,7 @@ import Dexie, { type DexieOptions } from 'dexie';
 import type { RxStorage, WithDeleted } from 'rxdb';
 import { replicateRxCollection } from 'rxdb/plugins/replication';
 import { createFlowkeepDatabase } from '../src/db/index.ts';
-import type { JsonObject } from '../sync/documents.ts';
+import type { JsonObject } from '../src/model/json.ts';
 import { fromServerRow, schemaFields } from '../sync/row-mapping.ts';
 
 type Storage = RxStorage<unknown, unknown>;

@@ -11,8 +11,8 @@ import { buildHarness } from './build-harness.ts';
 import type { ReplicationFloor } from './local-write-floors.ts';
 import { seedWorkflows } from './seed-workflows.ts';
 import type { SyncBenchApi } from './sync-harness/main.ts';
-import type { JsonObject } from '../sync/documents.ts';
-import { launchBrowser } from '../test/e2e/support/browser.ts';
+import type { JsonObject } from '../src/model/json.ts';
+import { launchBrowser } from '../test/support/browser.ts';
 import { startTestServer } from '../test/sync/harness.ts';
 
 const HARNESS = fileURLToPath(new URL('./sync-harness/', import.meta.url));

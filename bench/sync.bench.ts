@@ -7,15 +7,16 @@
  * - sync_pull latency over HTTP with 1,000,000 rows in the table vs 10,000 (PostgreSQL).
  */
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
-import { createClient, type SupabaseClient } from '@supabase/supabase-js';
-import WebSocket from 'ws';
+import type { SupabaseClient } from '@supabase/supabase-js';
 import { median, type Bench, type BenchFigure } from './figures.ts';
 import { seedWorkflows } from './seed-workflows.ts';
 import type { LocalServer } from '../supabase/local/server.ts';
-import type { JsonObject, PullCheckpoint } from '../sync/documents.ts';
+import type { JsonObject } from '../src/model/json.ts';
+import type { PullCheckpoint } from '../sync/protocol.ts';
 import { openDevice, startTestServer, type TestServer } from '../test/sync/harness.ts';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import type { RxStorage } from 'rxdb';
+import { createNodeSupabaseClient } from '../test/support/supabase-client.ts';
 import {
   rawDexieBulkPutMs,
   replicationFromMemory,
@@ -34,9 +35,7 @@ function progress(message: string): void {
 
 function countingClient(server: TestServer): { client: SupabaseClient; requests: string[] } {
   const requests: string[] = [];
-  const client = createClient(server.url, server.anonKey, {
-    auth: { persistSession: false, autoRefreshToken: false },
-    realtime: { transport: WebSocket as never },
+  const client = createNodeSupabaseClient(server.url, server.anonKey, {
     global: {
       fetch: (input, init) => {
         const url =

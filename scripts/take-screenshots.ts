@@ -4,9 +4,9 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { launchBrowser, newDevice } from '../test/e2e/support/browser.ts';
-import { startAppServer } from '../test/e2e/support/server.ts';
-import { signUp, TEST_PASSWORD } from '../test/e2e/support/accounts.ts';
+import { launchBrowser, newDevice } from '../test/support/browser.ts';
+import { startAppServer } from '../test/support/app-server.ts';
+import { signUp, TEST_PASSWORD } from '../test/support/accounts.ts';
 import { MembersPage } from '../test/e2e/pages/MembersPage.ts';
 import { InvitePage } from '../test/e2e/pages/InvitePage.ts';
 import { SignInPage } from '../test/e2e/pages/SignInPage.ts';

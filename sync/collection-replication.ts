@@ -18,13 +18,9 @@
 import type { RxCollection, RxReplicationPullStreamItem, WithDeleted } from 'rxdb';
 import { replicateRxCollection, type RxReplicationState } from 'rxdb/plugins/replication';
 import { BehaviorSubject, Subject, type Observable } from 'rxjs';
-import type {
-  PullCheckpoint,
-  SyncedCollection,
-  SyncPushRejection,
-  SyncPushRow,
-} from './documents.ts';
-import type { RejectedChangeDoc } from './local-documents.ts';
+import type { PullCheckpoint, SyncPushRejection, SyncPushRow } from './protocol.ts';
+import type { SyncedCollection } from '../src/model/collections.ts';
+import type { RejectedChangeDoc } from '../src/model/rejected-change.ts';
 import { Backoff } from './backoff.ts';
 import { documentsEqual } from './conflict-handler.ts';
 import { SyncStoppedError, type Connectivity } from './connectivity.ts';

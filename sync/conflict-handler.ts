@@ -1,24 +1,17 @@
 /**
  * RxDB conflict handlers for the synced collections. RxDB calls `resolve` when a push comes
- * back with the server's current row (sync/push-handler.ts): a real conflict is merged
+ * back with the server's current row (collection-replication.ts, push): a real conflict is merged
  * three-way against the assumed master state (workflows node by node, everything else field
  * by field); a refusal (the server's version is still the one this device assumed, so
  * nothing conflicted but the write was refused) resolves to the server's version, which
  * returns the local document to the server state.
  */
 import type { RxConflictHandler, WithDeleted } from 'rxdb';
-import type { SyncedCollection } from './documents.ts';
-import { jsonEqual } from './json-equal.ts';
+import type { SyncedCollection } from '../src/model/collections.ts';
+import { jsonEqual } from '../src/model/json.ts';
+import { withoutStorageFields } from '../src/model/synced-row.ts';
 import { mergeDocument, type Fields } from './merge-fields.ts';
 import { mergeWorkflow } from './merge-workflow.ts';
-
-const STORAGE_FIELDS = ['_meta', '_rev', '_attachments'];
-
-function withoutStorageFields(doc: object): Fields {
-  const copy: Fields = { ...(doc as Fields) };
-  for (const field of STORAGE_FIELDS) delete copy[field];
-  return copy;
-}
 
 /** Equal as replicated data: RxDB's storage bookkeeping is ignored. */
 export function documentsEqual(a: object, b: object): boolean {

@@ -36,9 +36,10 @@ import {
 import { Backoff, type BackoffOptions } from './backoff.ts';
 import { CollectionReplication } from './collection-replication.ts';
 import { Connectivity } from './connectivity.ts';
-import { SYNCED_COLLECTIONS, type SyncedCollection } from './documents.ts';
+import { SYNCED_COLLECTIONS, type SyncedCollection } from '../src/model/collections.ts';
 import { LiveTrigger } from './live-trigger.ts';
-import type { RejectedChangeDoc, TenantDoc } from './local-documents.ts';
+import type { RejectedChangeDoc } from '../src/model/rejected-change.ts';
+import type { TenantDoc } from '../src/model/tenant.ts';
 import { PollScheduler } from './poll-scheduler.ts';
 import { isServerUnreachable, SyncRemote } from './remote.ts';
 import { engineStatus, type CollectionStatuses, type SyncStatus } from './status.ts';

@@ -7,7 +7,7 @@
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Subscription } from 'rxjs';
-import type { SyncedCollection } from './documents.ts';
+import type { SyncedCollection } from '../src/model/collections.ts';
 import { openLiveChannel, type LiveChannel } from './live-channel.ts';
 
 const TENANCY_TABLES = ['tenant_members', 'tenants'];

@@ -6,7 +6,8 @@
  * committed and may have been seen by others) and the local value is reported to `onConflict`.
  * Pure: the result depends only on the arguments.
  */
-import { jsonEqual } from './json-equal.ts';
+import { jsonEqual } from '../src/model/json.ts';
+import { RXDB_STORAGE_FIELDS } from '../src/model/synced-row.ts';
 
 export type Fields = Record<string, unknown>;
 
@@ -21,7 +22,7 @@ export const SERVER_MANAGED_FIELDS: ReadonlySet<string> = new Set([
 ]);
 
 /** RxDB's storage bookkeeping: never part of a merge result. */
-const STORAGE_FIELDS: ReadonlySet<string> = new Set(['_meta', '_rev', '_attachments']);
+const STORAGE_FIELDS: ReadonlySet<string> = new Set(RXDB_STORAGE_FIELDS);
 
 export interface FieldConflict {
   /** Slash-separated location, e.g. `name` or `nodes/n1/data/prompt`. */

@@ -8,18 +8,9 @@
  * edited node is kept in `conflicts`. Edges left without one of their nodes are dropped.
  * Pure: `at` is the time stamped on new conflict entries.
  */
-import type { JsonValue, WorkflowDoc } from './documents.ts';
-import { canonicalJson, jsonEqual } from './json-equal.ts';
+import { canonicalJson, jsonEqual, type JsonValue } from '../src/model/json.ts';
+import type { WorkflowConflictEntry, WorkflowDoc } from '../src/model/workflow.ts';
 import { mergeFields, mergeValue, type FieldConflict, type Fields } from './merge-fields.ts';
-
-export interface WorkflowConflictEntry {
-  path: string;
-  /** The value that lost (null when the losing side had removed the item). */
-  value: JsonValue;
-  /** The value that was kept (null when the item was removed). */
-  winner: JsonValue;
-  at: string;
-}
 
 type Item = Fields & { id: string };
 

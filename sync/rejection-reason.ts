@@ -2,7 +2,7 @@
  * A sentence for the user about a write the server refused, from its SQLSTATE: what
  * happened and what they can do. The server's own message is kept next to it.
  */
-import type { SyncedCollection } from './documents.ts';
+import type { SyncedCollection } from '../src/model/collections.ts';
 
 const NOUN: Record<SyncedCollection, string> = {
   workflows: 'workflow',

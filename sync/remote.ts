@@ -6,15 +6,10 @@
  * answered with a refusal.
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
-import type {
-  JsonObject,
-  PullCheckpoint,
-  SyncedCollection,
-  SyncPullResult,
-  SyncPushResult,
-  SyncPushRow,
-  TenantRole,
-} from './documents.ts';
+import type { JsonObject } from '../src/model/json.ts';
+import type { PullCheckpoint, SyncPullResult, SyncPushResult, SyncPushRow } from './protocol.ts';
+import type { SyncedCollection } from '../src/model/collections.ts';
+import type { TenantRole } from '../src/model/roles.ts';
 
 export class SyncRemoteError extends Error {
   constructor(

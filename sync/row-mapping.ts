@@ -4,9 +4,8 @@
  * `server_txid`. Pulled rows keep only the fields the local schema knows, so a column added
  * on the server before the app learns about it cannot break local validation.
  */
-import type { JsonObject } from './documents.ts';
-
-const STORAGE_FIELDS = ['_meta', '_rev', '_attachments'];
+import type { JsonObject } from '../src/model/json.ts';
+import { withoutStorageFields } from '../src/model/synced-row.ts';
 
 /** The fields of a local schema a pulled row may fill: its properties, without RxDB's `_` ones. */
 export function schemaFields(schemaProperties: object): Set<string> {
@@ -27,8 +26,7 @@ export function fromServerRow<T>(row: JsonObject, knownFields: ReadonlySet<strin
 
 /** A local document as sync_push expects it: the version it was based on goes back in `_txid`. */
 export function toServerState(doc: object): JsonObject {
-  const state: Record<string, unknown> = { ...(doc as Record<string, unknown>) };
-  for (const field of STORAGE_FIELDS) delete state[field];
+  const state = withoutStorageFields(doc);
   const txid = state['server_txid'];
   delete state['server_txid'];
   if (typeof txid === 'string') state['_txid'] = txid;

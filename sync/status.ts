@@ -2,7 +2,7 @@
  * Sync status as the app shows it, per collection and overall.
  */
 import type { Connection } from './connectivity.ts';
-import type { SyncedCollection } from './documents.ts';
+import type { SyncedCollection } from '../src/model/collections.ts';
 
 export type SyncStatus =
   /** The browser is offline. */

@@ -6,28 +6,20 @@
  * tenant may sit behind the pull checkpoint and must be pulled again from the start.
  */
 import type { RxCollection } from 'rxdb';
-import type { SyncedCollection, TenantRole } from './documents.ts';
-import { ROLE_RANK } from './documents.ts';
-import type { RejectedChangeDoc, TenantDoc } from './local-documents.ts';
+import type { SyncedCollection } from '../src/model/collections.ts';
+import type { RejectedChangeDoc } from '../src/model/rejected-change.ts';
+import { hasCapability, READ_CAPABILITY, type TenantRole } from '../src/model/roles.ts';
+import type { TenantDoc } from '../src/model/tenant.ts';
 import type { SyncRemote } from './remote.ts';
-
-/** Lowest role that may read a collection (mirrors private.read_role_for on the server). */
-export const READ_ROLE: Record<SyncedCollection, TenantRole> = {
-  workflows: 'viewer',
-  knowledge_bases: 'viewer',
-  kb_documents: 'viewer',
-  connectors: 'viewer',
-  secrets: 'member',
-  executions: 'viewer',
-};
 
 function readableTenants(
   roles: ReadonlyMap<string, TenantRole>,
   collection: SyncedCollection,
 ): Set<string> {
-  const minimum = ROLE_RANK[READ_ROLE[collection]];
   const result = new Set<string>();
-  for (const [tenantId, role] of roles) if (ROLE_RANK[role] >= minimum) result.add(tenantId);
+  for (const [tenantId, role] of roles) {
+    if (hasCapability(role, READ_CAPABILITY[collection])) result.add(tenantId);
+  }
   return result;
 }
 

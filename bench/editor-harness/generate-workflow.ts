@@ -2,7 +2,7 @@
  * A large, valid workflow for the bench: a grid of columns, each node feeding the next column,
  * with extra cross edges up to the requested edge count. Deterministic, so runs compare.
  */
-import type { WorkflowEdge, WorkflowNode } from '../../sync/documents.ts';
+import type { WorkflowEdge, WorkflowNode } from '../../src/model/workflow.ts';
 import { defaultNodeData } from '../../src/editor/node-types.ts';
 
 export function generateWorkflow(

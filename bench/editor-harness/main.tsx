@@ -5,7 +5,10 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import WorkflowEditor from '../../src/editor/WorkflowEditor.tsx';
-import { createMemoryWorkflowSource, emptyWorkflowDoc } from '../../src/editor/workflow-source.ts';
+import {
+  createMemoryWorkflowSource,
+  emptyWorkflowDoc,
+} from '../../test/support/memory-workflow-source.ts';
 import { generateWorkflow } from './generate-workflow.ts';
 
 interface FrameRecording {

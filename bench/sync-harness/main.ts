@@ -7,7 +7,7 @@ import { createClient } from '@supabase/supabase-js';
 import type { RxStorage } from 'rxdb';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { createFlowkeepDatabase } from '../../src/db/index.ts';
-import type { JsonObject } from '../../sync/documents.ts';
+import type { JsonObject } from '../../src/model/json.ts';
 import { startSync } from '../../sync/index.ts';
 import {
   rawDexieBulkPutMs,

@@ -20,6 +20,7 @@ import { UpdatePrompt } from './shell/UpdatePrompt.tsx';
 import { matchRoute, navigate, useLocation, type Route } from './router.tsx';
 import { openAppData } from './data/open-app-data.ts';
 import { markFirstScreenShown } from './first-screen.ts';
+import { errorMessage } from '../model/errors.ts';
 
 export function App() {
   const user = useStore(signedInUser);
@@ -56,8 +57,7 @@ function SignedInApp(props: { user: SignedInUser; route: Route }) {
     let current = true;
     openAppData(user).then(
       (opened) => current && setData(opened),
-      (error: unknown) =>
-        current && setFailure(error instanceof Error ? error.message : String(error)),
+      (error: unknown) => current && setFailure(errorMessage(error)),
     );
     // Ask the browser not to evict this device's data under storage pressure.
     void navigator.storage?.persist?.().catch(() => false);

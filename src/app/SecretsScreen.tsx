@@ -4,6 +4,7 @@ import type { VaultBindings } from '../vault/app-bindings.ts';
 import type { TenantMembership } from './data/app-data.ts';
 import { useAppData, useTenants } from './data/hooks.ts';
 import { whyNot } from './permissions.ts';
+import { errorMessage } from '../model/errors.ts';
 
 const VaultScreen = lazy(() => import('../vault/VaultScreen.tsx'));
 
@@ -15,8 +16,7 @@ export function useVaultBindings(): { bindings: VaultBindings | null; error: str
     let current = true;
     data.vault().then(
       (ready) => current && setBindings(ready),
-      (failure: unknown) =>
-        current && setError(failure instanceof Error ? failure.message : String(failure)),
+      (failure: unknown) => current && setError(errorMessage(failure)),
     );
     return () => {
       current = false;
@@ -29,7 +29,7 @@ export function SecretsScreen(props: { tenant: TenantMembership }) {
   const data = useAppData();
   const tenants = useTenants();
   const { bindings, error } = useVaultBindings();
-  const refusal = whyNot(props.tenant.role, 'read-secrets');
+  const refusal = whyNot(props.tenant.role, 'use-secrets');
   return (
     <section className="screen" aria-labelledby="secrets-heading">
       <div className="screen-head">

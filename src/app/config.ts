@@ -4,6 +4,8 @@
  * also caches it, network first). A build can instead fix the values with VITE_SUPABASE_URL
  * and VITE_SUPABASE_ANON_KEY, which is how the app points at a real Supabase project.
  */
+import { errorMessage } from '../model/errors.ts';
+
 export interface AppConfig {
   supabaseUrl: string;
   supabaseAnonKey: string;
@@ -49,7 +51,7 @@ export async function loadConfig(): Promise<AppConfig> {
     const cached = cachedConfig();
     if (cached) return cached;
     throw new Error(
-      `Flowkeep cannot find its server: ${error instanceof Error ? error.message : String(error)}. ` +
+      `Flowkeep cannot find its server: ${errorMessage(error)}. ` +
         'Connect to the network once (or start the server with `npm start`) and reload.',
     );
   }

@@ -1,42 +1,30 @@
 /**
- * What each role may do, mirrored from the policies in supabase/migrations (DESIGN.md, Roles).
- * The UI uses it to hide or disable controls and to say why; the server refuses anyway.
+ * What each role may do, in words for the UI: the table itself is src/model/roles.ts. The UI
+ * uses it to hide or disable controls and to say why; the server refuses anyway.
  */
-import { ROLE_RANK, type TenantRole } from '../../sync/documents.ts';
+import { hasCapability, minimumRole, type Capability, type TenantRole } from '../model/roles.ts';
 
-export type TenantAction =
-  'edit-workflows' | 'manage-members' | 'manage-secrets' | 'read-secrets' | 'rename-organization';
+export { assignableRoles } from '../model/roles.ts';
 
-const MINIMUM_ROLE: Record<TenantAction, TenantRole> = {
-  'edit-workflows': 'member',
-  'read-secrets': 'member',
-  'manage-members': 'admin',
-  'manage-secrets': 'admin',
-  'rename-organization': 'owner',
-};
+export type TenantAction = Capability;
 
 const WHAT: Record<TenantAction, string> = {
+  read: "see this organization's workflows",
   'edit-workflows': 'create, edit or delete workflows',
-  'read-secrets': 'see secrets',
+  'use-secrets': 'see secrets',
   'manage-members': 'invite or manage members',
   'manage-secrets': 'add or change secrets',
   'rename-organization': 'rename or delete the organization',
 };
 
 export function can(role: TenantRole, action: TenantAction): boolean {
-  return ROLE_RANK[role] >= ROLE_RANK[MINIMUM_ROLE[action]];
+  return hasCapability(role, action);
 }
 
 /** The sentence shown next to a disabled control, or null when the role allows the action. */
 export function whyNot(role: TenantRole, action: TenantAction): string | null {
   if (can(role, action)) return null;
-  return `As ${article(role)} ${role} you cannot ${WHAT[action]}: that needs the ${MINIMUM_ROLE[action]} role or above. Ask an admin of this organization.`;
-}
-
-/** Roles `actor` may hand out: never above their own. */
-export function assignableRoles(actor: TenantRole): TenantRole[] {
-  const all: TenantRole[] = ['viewer', 'member', 'admin', 'owner'];
-  return all.filter((role) => ROLE_RANK[role] <= ROLE_RANK[actor]);
+  return `As ${article(role)} ${role} you cannot ${WHAT[action]}: that needs the ${minimumRole(action)} role or above. Ask an admin of this organization.`;
 }
 
 function article(role: TenantRole): string {

@@ -15,19 +15,21 @@ import {
 import { RxDBMigrationSchemaPlugin } from 'rxdb/plugins/migration-schema';
 import { RxDBLeaderElectionPlugin } from 'rxdb/plugins/leader-election';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
-import type { CollectionDocs, SyncedCollection } from '../../sync/documents.ts';
-import { SYNCED_COLLECTIONS } from '../../sync/documents.ts';
-import type { RejectedChangeDoc, StoredDoc, TenantDoc } from '../../sync/local-documents.ts';
+import {
+  SYNCED_COLLECTIONS,
+  SYNCED_SCHEMAS,
+  type CollectionDocs,
+  type SyncedCollection,
+} from '../model/collections.ts';
+import {
+  rejectedChangeMigrations,
+  rejectedChangeSchema,
+  type RejectedChangeDoc,
+} from '../model/rejected-change.ts';
+import type { StoredDoc } from '../model/synced-row.ts';
+import { tenantMigrations, tenantSchema, type TenantDoc } from '../model/tenant.ts';
 import { createConflictHandler } from '../../sync/conflict-handler.ts';
 import { withIndexedChangedSince } from './changed-since-storage.ts';
-import { connectorMigrations, connectorSchema } from './schemas/connectors.ts';
-import { executionMigrations, executionSchema } from './schemas/executions.ts';
-import { kbDocumentMigrations, kbDocumentSchema } from './schemas/kb-documents.ts';
-import { knowledgeBaseMigrations, knowledgeBaseSchema } from './schemas/knowledge-bases.ts';
-import { rejectedChangeMigrations, rejectedChangeSchema } from './schemas/rejected-changes.ts';
-import { secretMigrations, secretSchema } from './schemas/secrets.ts';
-import { tenantMigrations, tenantSchema } from './schemas/tenants.ts';
-import { workflowMigrations, workflowSchema } from './schemas/workflows.ts';
 
 addRxPlugin(RxDBMigrationSchemaPlugin);
 addRxPlugin(RxDBLeaderElectionPlugin);
@@ -49,15 +51,6 @@ export type FlowkeepDatabase = RxDatabase<
   Partial<Pick<FlowkeepCollections, SyncedCollection>> &
     Pick<FlowkeepCollections, 'tenants' | 'rejected_changes'>
 >;
-
-export const SYNCED_SCHEMAS = {
-  workflows: { schema: workflowSchema, migrationStrategies: workflowMigrations },
-  knowledge_bases: { schema: knowledgeBaseSchema, migrationStrategies: knowledgeBaseMigrations },
-  kb_documents: { schema: kbDocumentSchema, migrationStrategies: kbDocumentMigrations },
-  connectors: { schema: connectorSchema, migrationStrategies: connectorMigrations },
-  secrets: { schema: secretSchema, migrationStrategies: secretMigrations },
-  executions: { schema: executionSchema, migrationStrategies: executionMigrations },
-} as const;
 
 export interface CreateFlowkeepDatabaseOptions {
   /** The signed-in user's id: the database is named after it. */

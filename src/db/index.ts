@@ -2,10 +2,8 @@
 export {
   createFlowkeepDatabase,
   databaseNameForUser,
-  SYNCED_SCHEMAS,
   type CreateFlowkeepDatabaseOptions,
   type FlowkeepCollections,
   type FlowkeepDatabase,
   type SyncedRxCollection,
 } from './database.ts';
-export type { RejectedChangeDoc, StoredDoc, TenantDoc } from '../../sync/local-documents.ts';

@@ -4,7 +4,8 @@
  * sync layer's field-level merge keeps a colleague's edit of another field.
  */
 import { memo, useEffect, useId, useState } from 'react';
-import type { JsonObject, JsonValue, WorkflowNode } from '../../sync/documents.ts';
+import type { JsonObject, JsonValue } from '../model/json.ts';
+import type { WorkflowNode } from '../model/workflow.ts';
 import { getNodeType, readBranches, type ConditionBranch, type FieldSpec } from './node-types.ts';
 import type { Issue } from './validate-workflow.ts';
 import type { SecretOption } from './workflow-source.ts';

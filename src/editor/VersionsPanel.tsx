@@ -1,6 +1,6 @@
 /** Named versions: save the current graph under a name, browse them, restore or delete one. */
 import { useId, useState } from 'react';
-import type { WorkflowVersion } from '../../sync/documents.ts';
+import type { WorkflowVersion } from '../model/workflow.ts';
 import { versionsNewestFirst, type VersionNameCheck } from './versions.ts';
 
 export interface VersionsPanelProps {

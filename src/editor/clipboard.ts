@@ -4,7 +4,7 @@
  * another; pasted nodes and edges get fresh ids, so pasting twice or into the source workflow
  * never collides with what is there.
  */
-import type { WorkflowEdge, WorkflowNode } from '../../sync/documents.ts';
+import type { WorkflowEdge, WorkflowNode } from '../model/workflow.ts';
 import type { GraphChange } from './graph-ops.ts';
 import type { WorkflowGraph } from './validate-workflow.ts';
 import { readGraphJson } from './workflow-file.ts';

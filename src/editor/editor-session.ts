@@ -6,13 +6,9 @@
  * time; edits made meanwhile wait and go out together in the next save, computed against the
  * freshest stored document (operations are per node / per field and idempotent).
  */
-import type {
-  JsonValue,
-  WorkflowDoc,
-  WorkflowNode,
-  WorkflowVersion,
-} from '../../sync/documents.ts';
-import { applyOperation, jsonEqual, type Graph, type Operation } from './graph-ops.ts';
+import { jsonEqual } from '../model/json.ts';
+import type { WorkflowDoc, WorkflowNode, WorkflowVersion } from '../model/workflow.ts';
+import { applyOperation, type Graph, type Operation } from './graph-ops.ts';
 import { emptyHistory, recordOperation, redoStep, undoStep, type History } from './history.ts';
 import {
   checkVersionName,
@@ -21,6 +17,7 @@ import {
   type VersionNameCheck,
 } from './versions.ts';
 import type { WorkflowChange, WorkflowSource } from './workflow-source.ts';
+import { errorMessage } from '../model/errors.ts';
 
 export type SaveStatus = 'saved' | 'saving' | 'error';
 
@@ -88,10 +85,7 @@ function stabilize(previous: Graph, next: Graph): Graph {
   });
   const edges = next.edges.map((edge, i) => {
     const old = oldEdges.get(edge.id);
-    const kept =
-      old && (old === edge || jsonEqual(old as unknown as JsonValue, edge as unknown as JsonValue))
-        ? old
-        : edge;
+    const kept = old && (old === edge || jsonEqual(old, edge)) ? old : edge;
     if (kept !== previous.edges[i]) same = false;
     return kept;
   });
@@ -238,7 +232,7 @@ export function createEditorSession(
         inFlight = null;
         setState({
           saveStatus: 'error',
-          saveError: `Could not save: ${error instanceof Error ? error.message : String(error)}. Your edits are kept and will be retried.`,
+          saveError: `Could not save: ${errorMessage(error)}. Your edits are kept and will be retried.`,
         });
         if (!disposed && retryTimer === null) {
           retryTimer = setTimeout(() => {

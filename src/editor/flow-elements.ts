@@ -5,7 +5,7 @@
  * owns (measured size, selection, an in-progress drag position) is carried over.
  */
 import type { Edge, Node } from '@xyflow/react';
-import type { WorkflowEdge, WorkflowNode } from '../../sync/documents.ts';
+import type { WorkflowEdge, WorkflowNode } from '../model/workflow.ts';
 import { nodeTitle } from './node-types.ts';
 import type { Issue, WorkflowIssues } from './validate-workflow.ts';
 

@@ -5,7 +5,8 @@
  * and tolerant of a graph that changed meanwhile (a remote edit), which is what lets undo revert
  * only the user's own changes on top of whatever arrived from other devices.
  */
-import type { JsonObject, JsonValue, WorkflowEdge, WorkflowNode } from '../../sync/documents.ts';
+import { jsonEqual, type JsonObject, type JsonValue } from '../model/json.ts';
+import type { WorkflowEdge, WorkflowNode } from '../model/workflow.ts';
 import type { WorkflowGraph } from './validate-workflow.ts';
 
 /** Field-level update of a node; a data value of `undefined` removes that key. */
@@ -173,7 +174,7 @@ export function diffGraphs(from: WorkflowGraph, to: WorkflowGraph): GraphChange[
 
   for (const edge of from.edges) {
     const wanted = toEdges.get(edge.id);
-    if (!wanted || !jsonEqual(edge as unknown as JsonValue, wanted as unknown as JsonValue)) {
+    if (!wanted || !jsonEqual(edge, wanted)) {
       changes.push({ kind: 'remove-edge', id: edge.id });
     }
   }
@@ -202,7 +203,7 @@ export function diffGraphs(from: WorkflowGraph, to: WorkflowGraph): GraphChange[
   }
   for (const edge of to.edges) {
     const existing = fromEdges.get(edge.id);
-    if (!existing || !jsonEqual(existing as unknown as JsonValue, edge as unknown as JsonValue)) {
+    if (!existing || !jsonEqual(existing, edge)) {
       changes.push({ kind: 'add-edge', edge });
     }
   }
@@ -235,20 +236,4 @@ export function moveNodesOp(
     id,
     patch: { position: { x: position.x, y: position.y } },
   }));
-}
-
-export function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
-  if (a === b) return true;
-  if (a === null || b === null || a === undefined || b === undefined) return false;
-  if (typeof a !== 'object' || typeof b !== 'object') return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
-    const other = b as JsonValue[];
-    return a.length === other.length && a.every((v, i) => jsonEqual(v, other[i]));
-  }
-  const ao = a as { [key: string]: JsonValue | undefined };
-  const bo = b as { [key: string]: JsonValue | undefined };
-  const aKeys = Object.keys(ao).filter((k) => ao[k] !== undefined);
-  const bKeys = Object.keys(bo).filter((k) => bo[k] !== undefined);
-  return aKeys.length === bKeys.length && aKeys.every((k) => jsonEqual(ao[k], bo[k]));
 }

@@ -6,7 +6,7 @@
  * Editable values live flat in `node.data` (one key per field) because the sync layer merges
  * `data` field by field: two people editing different fields of one node both keep their edit.
  */
-import type { JsonObject, JsonValue } from '../../sync/documents.ts';
+import type { JsonObject, JsonValue } from '../model/json.ts';
 
 /** What flows along an edge. `any` connects to everything. */
 export type PortDataType = 'any' | 'text' | 'json' | 'documents';
@@ -55,8 +55,6 @@ export type FieldSpec =
   /** A reference (the id) to a secret in the vault, never the value. */
   | (FieldBase & { kind: 'secret'; default: string })
   | (FieldBase & { kind: 'branches'; default: ConditionBranch[] });
-
-export type FieldKind = FieldSpec['kind'];
 
 export type NodeCategory = 'Triggers' | 'AI' | 'Integrations' | 'Logic' | 'Output';
 

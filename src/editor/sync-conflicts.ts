@@ -3,8 +3,9 @@
  * sync/merge-workflow.ts as {path, value, winner, at}), described for people and turned into
  * operations that put the lost value back. Restoring is an ordinary, undoable edit.
  */
-import type { JsonObject, JsonValue, WorkflowNode } from '../../sync/documents.ts';
-import { jsonEqual, type GraphChange } from './graph-ops.ts';
+import { jsonEqual, type JsonObject, type JsonValue } from '../model/json.ts';
+import type { WorkflowConflictEntry, WorkflowNode } from '../model/workflow.ts';
+import type { GraphChange } from './graph-ops.ts';
 import { getNodeType, nodeTitle } from './node-types.ts';
 import type { WorkflowGraph } from './validate-workflow.ts';
 
@@ -39,7 +40,8 @@ function isNode(value: JsonValue): value is JsonValue & WorkflowNode {
 }
 
 export function describeLostValues(
-  entries: readonly JsonValue[],
+  /** WorkflowDoc.conflicts; written on other devices, so each entry's shape is checked. */
+  entries: readonly WorkflowConflictEntry[] | readonly unknown[],
   graph: WorkflowGraph,
 ): LostValue[] {
   const nodes = new Map(graph.nodes.map((n) => [n.id, n] as const));

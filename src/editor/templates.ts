@@ -2,7 +2,8 @@
  * Workflows the user starts from. Each template builds a fresh graph with fresh ids every time,
  * from the node registry's defaults, so a template never drifts from what the registry accepts.
  */
-import type { JsonObject, WorkflowEdge, WorkflowNode } from '../../sync/documents.ts';
+import type { JsonObject } from '../model/json.ts';
+import type { WorkflowEdge, WorkflowNode } from '../model/workflow.ts';
 import { defaultNodeData } from './node-types.ts';
 import type { Graph } from './graph-ops.ts';
 

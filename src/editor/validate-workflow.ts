@@ -3,7 +3,8 @@
  * (type mismatch, cycles, missing handles, a single-input handle fed twice), dangling required
  * inputs and dangling edges. The canvas flags what this returns; nothing here touches React.
  */
-import type { JsonObject, JsonValue, WorkflowEdge, WorkflowNode } from '../../sync/documents.ts';
+import type { JsonObject, JsonValue } from '../model/json.ts';
+import type { WorkflowEdge, WorkflowNode } from '../model/workflow.ts';
 import {
   getNodeType,
   portTypesCompatible,

@@ -3,7 +3,7 @@
  * the document's `versions` array, so they sync with the workflow. Restoring is an ordinary
  * operation (the diff from now to the snapshot), so it can be undone.
  */
-import type { WorkflowVersion } from '../../sync/documents.ts';
+import type { WorkflowVersion } from '../model/workflow.ts';
 import { diffGraphs, type GraphChange } from './graph-ops.ts';
 import type { WorkflowGraph } from './validate-workflow.ts';
 

@@ -3,7 +3,8 @@
  * one back, refusing a bad file with a message that names the exact problem and where it is.
  * Reading never changes anything; the caller applies a successful result as one undoable step.
  */
-import type { JsonObject, JsonValue, WorkflowEdge, WorkflowNode } from '../../sync/documents.ts';
+import type { JsonObject, JsonValue } from '../model/json.ts';
+import type { WorkflowEdge, WorkflowNode } from '../model/workflow.ts';
 import { NODE_TYPE_LIST_ORDERED, getNodeType } from './node-types.ts';
 import { inputPorts, outputPorts } from './validate-workflow.ts';
 

@@ -1,9 +1,10 @@
 /**
  * The editor's only door to storage. The app implements it over the RxDB `workflows` document
- * (save = incrementalPatch); tests and the bench use the in-memory version below. The editor
- * never sees RxDB, replication or the network.
+ * (save = incrementalPatch); tests and the bench use an in-memory one
+ * (test/support/memory-workflow-source.ts). The editor never sees RxDB, replication or the
+ * network.
  */
-import type { WorkflowDoc } from '../../sync/documents.ts';
+import type { WorkflowDoc } from '../model/workflow.ts';
 
 export type WorkflowChange = Partial<
   Pick<WorkflowDoc, 'name' | 'description' | 'nodes' | 'edges' | 'viewport' | 'versions'>
@@ -29,75 +30,4 @@ export interface SecretOption {
   id: string;
   name: string;
   provider: string | null;
-}
-
-export interface MemoryWorkflowSource extends WorkflowSource {
-  /** Simulates a change synced from another device: replaces fields and notifies listeners. */
-  applyRemote(change: Partial<WorkflowDoc>): void;
-  /** Every change passed to save, in order (what would have reached the database). */
-  readonly saves: WorkflowChange[];
-}
-
-export function createMemoryWorkflowSource(
-  doc: WorkflowDoc,
-  options: { saveDelayMs?: number } = {},
-): MemoryWorkflowSource {
-  let currentDoc: WorkflowDoc = doc;
-  const listeners = new Set<(doc: WorkflowDoc) => void>();
-  const saves: WorkflowChange[] = [];
-
-  const write = (change: Partial<WorkflowDoc>): void => {
-    currentDoc = { ...currentDoc, ...change, updated_at: new Date().toISOString() };
-    for (const listener of [...listeners]) listener(currentDoc);
-  };
-  const delay = async (): Promise<void> => {
-    if (options.saveDelayMs) await new Promise((r) => setTimeout(r, options.saveDelayMs));
-  };
-
-  return {
-    saves,
-    current: () => currentDoc,
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    async save(change) {
-      saves.push(change);
-      await delay();
-      write(change);
-    },
-    async modify(recipe) {
-      await delay();
-      const change = recipe(currentDoc);
-      saves.push(change);
-      write(change);
-    },
-    applyRemote(change) {
-      write(change);
-    },
-  };
-}
-
-/** A fresh, empty workflow document (tests, bench, templates). */
-export function emptyWorkflowDoc(fields: Partial<WorkflowDoc> = {}): WorkflowDoc {
-  const now = new Date().toISOString();
-  return {
-    id: fields.id ?? crypto.randomUUID(),
-    tenant_id: '00000000-0000-4000-8000-000000000001',
-    created_by: null,
-    created_at: now,
-    updated_at: now,
-    server_txid: null,
-    _deleted: false,
-    name: 'Untitled workflow',
-    description: '',
-    nodes: [],
-    edges: [],
-    viewport: null,
-    settings: {},
-    versions: [],
-    conflicts: [],
-    tags: [],
-    ...fields,
-  };
 }

@@ -1,5 +1,5 @@
 /**
- * The `executions` row of a run (src/db/schemas/executions.ts, ExecutionDoc in sync/documents.ts),
+ * The `executions` row of a run (ExecutionDoc and its schema in src/model/execution.ts),
  * folded from the run's trace events. The builder does no I/O: the engine hands snapshots to an
  * ExecutionSink, which the app writes to RxDB (so the row syncs) and tests keep in memory.
  * Columns every synced row has (tenant_id, created_by, timestamps) are the sink's to add.

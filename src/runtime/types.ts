@@ -1,7 +1,7 @@
 /**
  * The runtime's own view of a workflow and of the world it calls. The runtime is framework-free
  * (no React, no DOM, nothing from src/app, src/db, src/vault or sync/) so it runs in a Web Worker
- * and in plain Node; these types mirror `WorkflowNode` / `WorkflowEdge` of sync/documents.ts
+ * and in plain Node; these types mirror `WorkflowNode` / `WorkflowEdge` of src/model/workflow.ts
  * structurally, so a stored workflow is passed in as it is.
  */
 

@@ -1,9 +1,9 @@
 /**
  * The secrets vault screen, lazy-loaded by the app at /secrets (src/app/SecretsScreen.tsx).
  * The app creates `bindings` once per signed-in session with `createVaultBindings` from
- * ./app-bindings.ts (see /work/helpers/NOTES-vault.md) and locks them on sign-out.
+ * ./app-bindings.ts (see src/vault/README.md) and locks them on sign-out.
  */
-import type { TenantRole } from '../../sync/documents.ts';
+import type { TenantRole } from '../model/roles.ts';
 import type { VaultBindings } from './app-bindings.ts';
 import type { TenantLabel } from './ui/PassphraseForms.tsx';
 import { VaultPanel } from './ui/VaultPanel.tsx';

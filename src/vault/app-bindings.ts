@@ -6,8 +6,9 @@
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { RxCollection } from 'rxdb';
-import type { SecretDoc, WorkflowDoc } from '../../sync/documents.ts';
-import type { StoredDoc } from '../../sync/local-documents.ts';
+import type { SecretDoc } from '../model/secret.ts';
+import type { WorkflowDoc } from '../model/workflow.ts';
+import type { StoredDoc } from '../model/synced-row.ts';
 import { createRpcVaultServer, supabaseVaultRpcClient } from './rpc-vault-server.ts';
 import type { SecretStorePort } from './vault-ports.ts';
 import { VaultService } from './vault-service.ts';

@@ -4,11 +4,12 @@
  * `supabaseVaultRpcClient`) and tests (direct SQL as a user).
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
-import type { SecretDoc, TenantRole } from '../../sync/documents.ts';
+import { RpcError } from '../model/errors.ts';
+import type { SecretDoc } from '../model/secret.ts';
+import type { TenantRole } from '../model/roles.ts';
 import { parseKdfParams } from './passphrase-kdf.ts';
 import type { StoredUserKey } from './user-key-pair.ts';
 import {
-  VaultServerError,
   type KeyGrant,
   type ReencryptedSecret,
   type SecretEvent,
@@ -24,7 +25,7 @@ export type ServerSecretRow = Pick<
 >;
 
 export interface VaultRpcClient {
-  /** Calls `public.<fn>` with named arguments; throws VaultServerError on failure. */
+  /** Calls `public.<fn>` with named arguments; throws RpcError on failure. */
   rpc(fn: string, args: Record<string, unknown>): Promise<unknown>;
   /** The tenant's live (not deleted) rows of `secrets`, as RLS lets the caller see them. */
   liveSecrets(tenantId: string): Promise<ServerSecretRow[]>;
@@ -163,23 +164,11 @@ export function createRpcVaultServer(client: VaultRpcClient): VaultServerPort {
   };
 }
 
-function serverError(error: {
-  message: string;
-  code?: string;
-  hint?: string | null;
-}): VaultServerError {
-  const message = error.hint ? `${error.message} (${error.hint})` : error.message;
-  return new VaultServerError(
-    message,
-    error.code && /^[0-9A-Z]{5}$/.test(error.code) ? error.code : null,
-  );
-}
-
 export function supabaseVaultRpcClient(supabase: SupabaseClient): VaultRpcClient {
   return {
     async rpc(fn, args) {
       const { data, error } = await supabase.rpc(fn, args);
-      if (error) throw serverError(error);
+      if (error) throw RpcError.from(error);
       return data;
     },
     async liveSecrets(tenantId) {
@@ -187,7 +176,7 @@ export function supabaseVaultRpcClient(supabase: SupabaseClient): VaultRpcClient
         .from('secrets')
         .select('id,tenant_id,ciphertext,iv,key_version,_deleted')
         .eq('tenant_id', tenantId);
-      if (error) throw serverError(error);
+      if (error) throw RpcError.from(error);
       return ((data ?? []) as (ServerSecretRow & { _deleted: boolean })[])
         .filter((row) => !row._deleted)
         .map(({ id, tenant_id, ciphertext, iv, key_version }) => ({

@@ -3,7 +3,8 @@
  * (RPCs over supabase-js in the app, direct SQL in tests) and the local secrets collection
  * (RxDB in the app, which sync pushes to the server).
  */
-import type { SecretDoc, TenantRole } from '../../sync/documents.ts';
+import type { SecretDoc } from '../model/secret.ts';
+import type { TenantRole } from '../model/roles.ts';
 import type { StoredUserKey } from './user-key-pair.ts';
 
 export interface TenantVaultInfo {
@@ -89,14 +90,4 @@ export interface SecretStorePort {
   get(secretId: string): Promise<SecretDoc | null>;
   /** Inserts or replaces the local document; sync carries it to the server. */
   save(doc: SecretDoc): Promise<void>;
-}
-
-/** An error the server returned, with its SQLSTATE when known. */
-export class VaultServerError extends Error {
-  readonly sqlState: string | null;
-  constructor(message: string, sqlState: string | null) {
-    super(message);
-    this.name = 'VaultServerError';
-    this.sqlState = sqlState;
-  }
 }

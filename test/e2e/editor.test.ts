@@ -6,12 +6,12 @@
 import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import type { WorkflowEdge, WorkflowNode } from '../../sync/documents.ts';
-import { launchBrowser, newDevice } from './support/browser.ts';
-import { startAppServer, type AppServer } from './support/server.ts';
-import { TEST_PASSWORD, signIn, signUp, uniqueEmail } from './support/accounts.ts';
+import type { WorkflowEdge, WorkflowNode } from '../../src/model/workflow.ts';
+import { launchBrowser, newDevice } from '../support/browser.ts';
+import { startAppServer, type AppServer } from '../support/app-server.ts';
+import { TEST_PASSWORD, signIn, signUp, uniqueEmail } from '../support/accounts.ts';
 import { InvitePage } from './pages/InvitePage.ts';
 import { MembersPage } from './pages/MembersPage.ts';
 import { WorkflowListPage } from './pages/WorkflowListPage.ts';
@@ -159,19 +159,19 @@ async function serverWorkflow(
   accept: (w: StoredWorkflow) => boolean,
   timeoutMs = 20_000,
 ): Promise<StoredWorkflow> {
-  const deadline = Date.now() + timeoutMs;
-  let last: StoredWorkflow | null = null;
-  while (Date.now() < deadline) {
-    const { rows } = await server.sql.query<StoredWorkflow>(
-      'select nodes, edges, versions from public.workflows where id = $1',
-      [id],
-    );
-    last = rows[0] ?? null;
-    if (last && accept(last)) return last;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(
-    `The server copy of workflow ${id} never matched; last: ${JSON.stringify(last)?.slice(0, 2000)}`,
+  return vi.waitFor(
+    async () => {
+      const { rows } = await server.sql.query<StoredWorkflow>(
+        'select nodes, edges, versions from public.workflows where id = $1',
+        [id],
+      );
+      const last = rows[0] ?? null;
+      if (last && accept(last)) return last;
+      throw new Error(
+        `The server copy of workflow ${id} never matched; last: ${JSON.stringify(last)?.slice(0, 2000)}`,
+      );
+    },
+    { timeout: timeoutMs, interval: 250 },
   );
 }
 

@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, newDevice } from './support/browser.ts';
-import { startAppServer, type AppServer } from './support/server.ts';
-import { signUp, uniqueEmail } from './support/accounts.ts';
+import { launchBrowser, newDevice } from '../support/browser.ts';
+import { startAppServer, type AppServer } from '../support/app-server.ts';
+import { signUp, uniqueEmail } from '../support/accounts.ts';
 import { waitForRows } from './support/server-state.ts';
 import { EditorScreenPage } from './pages/EditorScreenPage.ts';
 

@@ -6,9 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, newDevice } from './support/browser.ts';
-import { startAppServer, type AppServer } from './support/server.ts';
-import { signUp, TEST_PASSWORD, uniqueEmail } from './support/accounts.ts';
+import { launchBrowser, newDevice } from '../support/browser.ts';
+import { startAppServer, type AppServer } from '../support/app-server.ts';
+import { signUp, TEST_PASSWORD, uniqueEmail } from '../support/accounts.ts';
 import { waitForRows } from './support/server-state.ts';
 import { WorkflowListPage } from './pages/WorkflowListPage.ts';
 import { MembersPage } from './pages/MembersPage.ts';

@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, launchPersistentDevice, newDevice } from './support/browser.ts';
-import { startAppServer, type AppServer } from './support/server.ts';
+import { launchBrowser, launchPersistentDevice, newDevice } from '../support/browser.ts';
+import { startAppServer, type AppServer } from '../support/app-server.ts';
 import { SignInPage } from './pages/SignInPage.ts';
 
 let server: AppServer;

@@ -9,8 +9,8 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, newDevice } from './support/browser.ts';
-import { signIn, signUp, uniqueEmail } from './support/accounts.ts';
+import { launchBrowser, newDevice } from '../support/browser.ts';
+import { signIn, signUp, uniqueEmail } from '../support/accounts.ts';
 import { startServerProcess, type ServerProcess } from './support/server-process.ts';
 import type { WorkflowListPage } from './pages/WorkflowListPage.ts';
 

@@ -4,9 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext } from 'playwright-core';
-import { launchBrowser, newDevice } from './support/browser.ts';
-import { startAppServer, type AppServer } from './support/server.ts';
-import { signIn, signUp, uniqueEmail } from './support/accounts.ts';
+import { launchBrowser, newDevice } from '../support/browser.ts';
+import { startAppServer, type AppServer } from '../support/app-server.ts';
+import { signIn, signUp, uniqueEmail } from '../support/accounts.ts';
 import { waitForRows } from './support/server-state.ts';
 import type { WorkflowListPage } from './pages/WorkflowListPage.ts';
 

@@ -6,10 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, newDevice } from './support/browser.ts';
-import { snapshotOfBuiltApp } from './support/build.ts';
-import { startAppServer, type AppServer } from './support/server.ts';
-import { signUp, uniqueEmail } from './support/accounts.ts';
+import { launchBrowser, newDevice } from '../support/browser.ts';
+import { snapshotOfBuiltApp } from '../support/built-app.ts';
+import { startAppServer, type AppServer } from '../support/app-server.ts';
+import { signUp, uniqueEmail } from '../support/accounts.ts';
 
 let server: AppServer;
 let browser: Browser;

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TestDatabase } from './database.ts';
 import type { SqlClient } from '../../supabase/local/sql-client.ts';
-import { SYNCED_COLLECTIONS } from '../../sync/documents.ts';
+import { SYNCED_COLLECTIONS } from '../../src/model/collections.ts';
 
 export const ACTORS = [
   'anon',

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WorkflowDoc, WorkflowNode } from '../../sync/documents.ts';
-import { canonicalJson } from '../../sync/json-equal.ts';
+import type { WorkflowDoc, WorkflowNode } from '../../src/model/workflow.ts';
+import { canonicalJson } from '../../src/model/json.ts';
 import {
   type Device,
   newWorkflow,

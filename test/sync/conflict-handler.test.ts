@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createConflictHandler, isRefusalRevert } from '../../sync/conflict-handler.ts';
-import type { KnowledgeBaseDoc, WorkflowDoc } from '../../sync/documents.ts';
+import type { KnowledgeBaseDoc } from '../../src/model/knowledge-base.ts';
+import type { WorkflowDoc } from '../../src/model/workflow.ts';
 
 const kb: KnowledgeBaseDoc = {
   id: 'k',

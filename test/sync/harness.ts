@@ -6,15 +6,18 @@
 import { randomUUID } from 'node:crypto';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { BehaviorSubject } from 'rxjs';
-import WebSocket from 'ws';
-import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import { vi } from 'vitest';
+import type { SupabaseClient } from '@supabase/supabase-js';
 import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import type { RxStorage } from 'rxdb';
 import { startLocalServer, type LocalServer } from '../../supabase/local/server.ts';
 import { createFlowkeepDatabase, type FlowkeepDatabase } from '../../src/db/index.ts';
 import { startSync, type StartSyncOptions, type SyncEngine } from '../../sync/index.ts';
-import type { SyncedCollection, WorkflowDoc } from '../../sync/documents.ts';
+import type { SyncedCollection } from '../../src/model/collections.ts';
+import type { StoredDoc } from '../../src/model/synced-row.ts';
+import { newWorkflow as newWorkflowRecord, type WorkflowDoc } from '../../src/model/workflow.ts';
 import { createPostgresDatabase } from '../helpers/postgres-database.ts';
+import { createNodeSupabaseClient } from '../support/supabase-client.ts';
 
 export interface TestServer extends LocalServer {
   /** Signs up a user and returns a signed-in client. */
@@ -76,10 +79,7 @@ export async function startTestServer(
 }
 
 export function newClient(server: LocalServer): SupabaseClient {
-  return createClient(server.url, server.anonKey, {
-    auth: { persistSession: false, autoRefreshToken: false },
-    realtime: { transport: WebSocket as never },
-  });
+  return createNodeSupabaseClient(server.url, server.anonKey);
 }
 
 /** A second signed-in client of the same user: another device has its own session. */
@@ -162,29 +162,12 @@ export async function openDevice(
   return device;
 }
 
+/** A workflow of `tenantId` as the app creates it (src/model/workflow.ts), before its first push. */
 export function newWorkflow(
   tenantId: string,
   overrides: Partial<WorkflowDoc> = {},
-): Omit<WorkflowDoc, '_deleted'> {
-  const now = new Date().toISOString();
-  return {
-    id: randomUUID(),
-    tenant_id: tenantId,
-    created_by: null,
-    created_at: now,
-    updated_at: now,
-    server_txid: null,
-    name: 'Untitled',
-    description: '',
-    nodes: [],
-    edges: [],
-    viewport: null,
-    settings: {},
-    versions: [],
-    conflicts: [],
-    tags: [],
-    ...overrides,
-  };
+): StoredDoc<WorkflowDoc> {
+  return { ...newWorkflowRecord(tenantId, { name: 'Untitled' }), ...overrides };
 }
 
 /** Polls `check` until it returns true (or throws with `what` after `timeoutMs`). */
@@ -193,12 +176,12 @@ export async function eventually(
   check: () => Promise<boolean>,
   timeoutMs = 20_000,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await vi.waitFor(
+    async () => {
+      if (!(await check())) throw new Error(`Timed out waiting for: ${what}`);
+    },
+    { timeout: timeoutMs, interval: 50 },
+  );
 }
 
 /** The server's rows of a table as the sync sees them (server_txid for _txid), sorted by id. */

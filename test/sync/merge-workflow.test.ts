@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { WorkflowDoc, WorkflowEdge, WorkflowNode } from '../../sync/documents.ts';
+import type { WorkflowDoc, WorkflowEdge, WorkflowNode } from '../../src/model/workflow.ts';
 import { mergeSet, mergeWorkflow } from '../../sync/merge-workflow.ts';
 
 const AT = '2026-11-23T16:00:00.000Z';

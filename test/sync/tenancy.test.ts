@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RejectedChangeDoc } from '../../sync/index.ts';
+import type { RejectedChangeDoc } from '../../src/model/rejected-change.ts';
 import {
   eventually,
   newWorkflow,

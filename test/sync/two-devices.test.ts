@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { WorkflowDoc, WorkflowNode } from '../../sync/documents.ts';
+import type { WorkflowDoc, WorkflowNode } from '../../src/model/workflow.ts';
 import {
   type Device,
   eventually,

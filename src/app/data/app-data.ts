@@ -3,7 +3,9 @@
  * call these commands and read these stores through the hooks in hooks.ts; they never see RxDB
  * queries or replication internals. The implementation is rx-app-data.ts.
  */
-import type { JsonValue, TenantRole, WorkflowDoc } from '../../../sync/documents.ts';
+import type { JsonValue } from '../../model/json.ts';
+import type { TenantRole } from '../../model/roles.ts';
+import type { WorkflowDoc } from '../../model/workflow.ts';
 import type { Store } from './store.ts';
 import type { VaultBindings } from '../../vault/app-bindings.ts';
 

@@ -7,7 +7,7 @@ import type {
   TenantMembership,
   WorkflowSummary,
 } from './app-data.ts';
-import type { WorkflowDoc } from '../../../sync/documents.ts';
+import type { WorkflowDoc } from '../../model/workflow.ts';
 import type { Store } from './store.ts';
 
 export const AppDataContext = createContext<AppData | null>(null);

@@ -3,7 +3,8 @@
  * create an organization, list, invite, change role, remove, leave, accept an invitation.
  * Each needs a connection; errors come back as sentences the screens show as they are.
  */
-import type { TenantRole } from '../../../sync/documents.ts';
+import { RpcError, sqlStateOf } from '../../model/errors.ts';
+import type { TenantRole } from '../../model/roles.ts';
 import { describeError, getSupabase } from '../auth/supabase-client.ts';
 
 export interface Member {
@@ -19,9 +20,9 @@ async function call<T>(run: () => Promise<{ data: T; error: unknown }>): Promise
   try {
     result = await run();
   } catch (error) {
-    throw new Error(describeError(error));
+    throw new RpcError(describeError(error), null);
   }
-  if (result.error) throw new Error(describeError(result.error));
+  if (result.error) throw new RpcError(describeError(result.error), sqlStateOf(result.error));
   return result.data;
 }
 

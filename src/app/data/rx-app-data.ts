@@ -3,14 +3,11 @@
  * from IndexedDB, so every screen works offline; writes go to IndexedDB at once and the sync
  * connection (sync-connection.ts) carries them to the server when it can.
  */
-import {
-  createFlowkeepDatabase,
-  type FlowkeepDatabase,
-  type RejectedChangeDoc,
-  type TenantDoc,
-} from '../../db/index.ts';
-import type { WorkflowDoc } from '../../../sync/documents.ts';
-import type { StoredDoc } from '../../../sync/local-documents.ts';
+import { createFlowkeepDatabase, type FlowkeepDatabase } from '../../db/index.ts';
+import type { RejectedChangeDoc } from '../../model/rejected-change.ts';
+import type { StoredDoc } from '../../model/synced-row.ts';
+import type { TenantDoc } from '../../model/tenant.ts';
+import { newWorkflow, WORKFLOW_NAME_MAX_LENGTH, type WorkflowDoc } from '../../model/workflow.ts';
 import type { SignedInUser } from '../auth/session.ts';
 import type { AppData, RejectedChange, TenantMembership, WorkflowSummary } from './app-data.ts';
 import { observableStore } from './observable-store.ts';
@@ -110,27 +107,12 @@ export async function createRxAppData(
     },
 
     async createWorkflow(tenantId, name) {
-      const now = new Date().toISOString();
-      const id = crypto.randomUUID();
-      const doc: StoredWorkflow = {
-        id,
-        tenant_id: tenantId,
+      const doc = newWorkflow(tenantId, {
         created_by: user.id,
-        created_at: now,
-        updated_at: now,
-        server_txid: null,
-        name: name.slice(0, 200),
-        description: '',
-        nodes: [],
-        edges: [],
-        viewport: null,
-        settings: {},
-        versions: [],
-        conflicts: [],
-        tags: [],
-      };
+        name: name.slice(0, WORKFLOW_NAME_MAX_LENGTH),
+      });
       await workflows.insert(doc);
-      return id;
+      return doc.id;
     },
 
     async renameWorkflow(workflowId, name) {

@@ -47,7 +47,7 @@ export function EditorScreen(props: { workflowId: string; tenants: TenantMembers
   );
   const tenant = doc ? props.tenants.find((t) => t.id === doc.tenant_id) : undefined;
   const secrets = useSecretOptions(
-    tenant && whyNot(tenant.role, 'read-secrets') === null ? tenant.id : null,
+    tenant && whyNot(tenant.role, 'use-secrets') === null ? tenant.id : null,
   );
 
   // Opening a link to another organization's workflow switches the switcher to it.

@@ -3,7 +3,7 @@
  * local database and writes each change at once (RxDB incrementalModify underneath), so there
  * is never unsaved work in the editor and a remote edit arriving mid-write is not overwritten.
  */
-import type { WorkflowDoc } from '../../../sync/documents.ts';
+import type { WorkflowDoc } from '../../model/workflow.ts';
 import type { WorkflowChange, WorkflowSource } from '../../editor/workflow-source.ts';
 import type { AppData } from '../data/app-data.ts';
 

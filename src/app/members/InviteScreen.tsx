@@ -9,6 +9,7 @@ import { useAppData } from '../data/hooks.ts';
 import { acceptInvitation } from '../data/organizations.ts';
 import { switchTenant } from '../data/current-tenant.ts';
 import { navigate } from '../router.tsx';
+import { errorMessage } from '../../model/errors.ts';
 
 export function InviteSignedOutScreen(props: { token: string | null }) {
   const [mode, setMode] = useState<AuthMode>('signup');
@@ -50,7 +51,7 @@ export function AcceptInvitationScreen(props: { token: string | null }) {
       setState('done');
       navigate('/', { replace: true });
     } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
+      setError(errorMessage(failure));
       setState('idle');
     }
   }

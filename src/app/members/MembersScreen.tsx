@@ -3,7 +3,7 @@
  * to the server (membership is decided there), so they need a connection.
  */
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import type { TenantRole } from '../../../sync/documents.ts';
+import { ROLE_RANK, type TenantRole } from '../../model/roles.ts';
 import type { TenantMembership } from '../data/app-data.ts';
 import { useAppData } from '../data/hooks.ts';
 import {
@@ -14,8 +14,8 @@ import {
   type Member,
 } from '../data/organizations.ts';
 import { assignableRoles, whyNot } from '../permissions.ts';
-import { ROLE_RANK } from '../../../sync/documents.ts';
 import { navigate } from '../router.tsx';
+import { errorMessage } from '../../model/errors.ts';
 
 export function MembersScreen(props: { tenant: TenantMembership }) {
   const { tenant } = props;
@@ -36,7 +36,7 @@ export function MembersScreen(props: { tenant: TenantMembership }) {
       setError(null);
     } catch (failure) {
       if (reloadId !== latestReload.current) return;
-      setError(failure instanceof Error ? failure.message : String(failure));
+      setError(errorMessage(failure));
     }
   }, [tenant.id]);
 
@@ -54,7 +54,7 @@ export function MembersScreen(props: { tenant: TenantMembership }) {
     try {
       await action();
     } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
+      setError(errorMessage(failure));
     }
     await reload();
   }
@@ -66,7 +66,7 @@ export function MembersScreen(props: { tenant: TenantMembership }) {
       await data.refreshTenants();
       navigate('/');
     } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
+      setError(errorMessage(failure));
     }
   }
 
@@ -178,7 +178,7 @@ function InviteForm(props: { tenant: TenantMembership }) {
       setLink(await inviteMember(tenant.id, email.trim(), role));
       setEmail('');
     } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
+      setError(errorMessage(failure));
     }
   }
 

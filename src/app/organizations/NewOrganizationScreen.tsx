@@ -4,6 +4,7 @@ import { useAppData } from '../data/hooks.ts';
 import { createOrganization } from '../data/organizations.ts';
 import { switchTenant } from '../data/current-tenant.ts';
 import { navigate } from '../router.tsx';
+import { errorMessage } from '../../model/errors.ts';
 
 export function NewOrganizationScreen() {
   const data = useAppData();
@@ -21,7 +22,7 @@ export function NewOrganizationScreen() {
       switchTenant(data.userId, tenantId);
       navigate('/');
     } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
+      setError(errorMessage(failure));
     } finally {
       setBusy(false);
     }

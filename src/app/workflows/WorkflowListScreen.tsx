@@ -6,6 +6,7 @@ import { whyNot } from '../permissions.ts';
 import { Link } from '../router.tsx';
 import { registerUnsavedWork } from '../shell/unsaved-work.ts';
 import { markFirstScreenShown } from '../first-screen.ts';
+import { errorMessage } from '../../model/errors.ts';
 
 const editedAt = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
@@ -35,7 +36,7 @@ export function WorkflowListScreen(props: { tenant: TenantMembership }) {
       await data.createWorkflow(tenant.id, requested);
     } catch (failure) {
       setName(requested); // give the typed name back so nothing is lost
-      setError(failure instanceof Error ? failure.message : String(failure));
+      setError(errorMessage(failure));
     }
   }
 
@@ -108,7 +109,7 @@ function WorkflowRow(props: { workflow: WorkflowSummary; readOnly: boolean }) {
     try {
       await data.renameWorkflow(workflow.id, next);
     } catch (failure) {
-      setRowError(failure instanceof Error ? failure.message : String(failure));
+      setRowError(errorMessage(failure));
     }
   }
 
@@ -170,9 +171,7 @@ function WorkflowRow(props: { workflow: WorkflowSummary; readOnly: boolean }) {
                     onClick={() =>
                       void data
                         .deleteWorkflow(workflow.id)
-                        .catch((failure: unknown) =>
-                          setRowError(failure instanceof Error ? failure.message : String(failure)),
-                        )
+                        .catch((failure: unknown) => setRowError(errorMessage(failure)))
                     }
                   >
                     Delete for everyone

@@ -2,7 +2,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { MIN_PASSPHRASE_LENGTH } from '../passphrase-kdf.ts';
 import type { ResetConsequence, VaultService } from '../vault-service.ts';
-import { errorMessage } from './use-vault.ts';
+import { errorMessage } from '../../model/errors.ts';
 
 function useSubmit(action: () => Promise<void>) {
   const [busy, setBusy] = useState(false);

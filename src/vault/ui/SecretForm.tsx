@@ -1,7 +1,7 @@
 /** Adding a secret, or editing one (the value only changes when a new one is typed). */
 import { useState, type FormEvent } from 'react';
-import type { SecretDoc } from '../../../sync/documents.ts';
-import { errorMessage } from './use-vault.ts';
+import type { SecretDoc } from '../../model/secret.ts';
+import { errorMessage } from '../../model/errors.ts';
 
 export interface SecretFormValues {
   name: string;

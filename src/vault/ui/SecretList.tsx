@@ -3,12 +3,12 @@
  * delete. A value is decrypted only when the user asks to reveal it, and that is logged.
  */
 import { useState } from 'react';
-import type { SecretDoc } from '../../../sync/documents.ts';
+import type { SecretDoc } from '../../model/secret.ts';
 import type { SecretUsage } from '../app-bindings.ts';
 import type { SecretEvent } from '../vault-ports.ts';
 import type { VaultService } from '../vault-service.ts';
 import { SecretForm } from './SecretForm.tsx';
-import { errorMessage } from './use-vault.ts';
+import { errorMessage } from '../../model/errors.ts';
 
 export function SecretList(props: {
   vault: VaultService;

@@ -4,7 +4,7 @@
  * the key with new members and rotates it after someone lost access, with no manual step.
  */
 import { useCallback, useEffect, useState } from 'react';
-import type { TenantRole } from '../../../sync/documents.ts';
+import { hasCapability, type TenantRole } from '../../model/roles.ts';
 import type { VaultBindings } from '../app-bindings.ts';
 import type { TenantVaultStatus } from '../vault-service.ts';
 import {
@@ -16,7 +16,8 @@ import {
 } from './PassphraseForms.tsx';
 import { SecretForm } from './SecretForm.tsx';
 import { SecretList } from './SecretList.tsx';
-import { errorMessage, useVaultStatus, useWatched } from './use-vault.ts';
+import { errorMessage } from '../../model/errors.ts';
+import { useVaultStatus, useWatched } from './use-vault.ts';
 
 export const MAINTENANCE_INTERVAL_MS = 60_000;
 
@@ -79,7 +80,7 @@ function UnlockedVault(props: VaultPanelProps) {
   const [changingPassphrase, setChangingPassphrase] = useState(false);
   const secrets = useWatched(bindings.secrets.watch, tenantId);
   const usage = useWatched(bindings.workflowUsage.watch, tenantId) ?? [];
-  const canManage = role === 'owner' || role === 'admin';
+  const canManage = hasCapability(role, 'manage-secrets');
 
   const open = useCallback(async () => {
     try {

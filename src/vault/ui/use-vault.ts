@@ -1,14 +1,11 @@
 /** React hooks over the vault service and the live sources of VaultBindings. */
 import { useEffect, useState } from 'react';
+import { errorMessage } from '../../model/errors.ts';
 import type { Unsubscribe } from '../app-bindings.ts';
 import type { VaultService, VaultStatus } from '../vault-service.ts';
 
 export type VaultStatusState =
   { kind: 'loading' } | { kind: 'error'; message: string } | { kind: VaultStatus };
-
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /** Whether the user has a vault, and whether it is unlocked; follows lock and unlock. */
 export function useVaultStatus(vault: VaultService): [VaultStatusState, () => void] {

@@ -10,7 +10,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
 import { createPostgresDatabase, type PostgresDatabase } from '../../helpers/postgres-database.ts';
-import { repoRoot, snapshotOfBuiltApp } from './build.ts';
+import { repoRoot, snapshotOfBuiltApp } from '../../support/built-app.ts';
 
 export interface ServerProcess {
   url: string;

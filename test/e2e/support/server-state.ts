@@ -1,6 +1,7 @@
 /** Waiting for the server's database to reach an expected state (sync is asynchronous). */
 import { isDeepStrictEqual } from 'node:util';
-import type { AppServer } from './server.ts';
+import { vi } from 'vitest';
+import type { AppServer } from '../../support/app-server.ts';
 
 export async function waitForRows(
   server: AppServer,
@@ -9,19 +10,20 @@ export async function waitForRows(
   timeoutMs = 30_000,
   params: unknown[] = [],
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown = null;
-  while (Date.now() < deadline) {
-    try {
-      const { rows } = await server.sql.query(sql, params);
-      last = rows;
-      if (isDeepStrictEqual(rows, expected)) return;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(
-    `The server never reached the expected rows within ${timeoutMs} ms.\nquery: ${sql}\nexpected: ${JSON.stringify(expected)}\nlast: ${JSON.stringify(last)}`,
+  await vi.waitFor(
+    async () => {
+      let last: unknown;
+      try {
+        last = (await server.sql.query(sql, params)).rows;
+      } catch (error) {
+        last = error;
+      }
+      if (!isDeepStrictEqual(last, expected)) {
+        throw new Error(
+          `The server never reached the expected rows within ${timeoutMs} ms.\nquery: ${sql}\nexpected: ${JSON.stringify(expected)}\nlast: ${JSON.stringify(last)}`,
+        );
+      }
+    },
+    { timeout: timeoutMs, interval: 200 },
   );
 }

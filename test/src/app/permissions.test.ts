@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { assignableRoles, can, whyNot } from '../../../src/app/permissions.ts';
 
 describe('permissions', () => {
-  it('mirrors the roles of DESIGN.md', () => {
+  it('mirrors the roles the policies in supabase/migrations enforce', () => {
     expect(can('viewer', 'edit-workflows')).toBe(false);
     expect(can('member', 'edit-workflows')).toBe(true);
     expect(can('member', 'manage-members')).toBe(false);

@@ -9,7 +9,9 @@ import {
   databaseNameForUser,
   type FlowkeepDatabase,
 } from '../../../src/db/index.ts';
-import { workflowSchema } from '../../../src/db/schemas/workflows.ts';
+import { newConnector } from '../../../src/model/connector.ts';
+import { newSecret } from '../../../src/model/secret.ts';
+import { newWorkflow, workflowSchema } from '../../../src/model/workflow.ts';
 
 function freshStorage(): RxStorage<unknown, unknown> {
   return getRxStorageDexie({ indexedDB: new IDBFactory(), IDBKeyRange }) as RxStorage<
@@ -19,6 +21,7 @@ function freshStorage(): RxStorage<unknown, unknown> {
 }
 
 const stamp = '2026-11-23T15:00:00.000000+00:00';
+const stamps = { created_at: stamp, updated_at: stamp };
 const base = (tenantId: string) => ({
   id: randomUUID(),
   tenant_id: tenantId,
@@ -86,41 +89,11 @@ describe('createFlowkeepDatabase', () => {
       status: 'ready',
       metadata: {},
     });
-    await db.connectors!.insert({
-      ...base(tenant),
-      name: 'HTTP',
-      description: '',
-      icon: null,
-      category: null,
-      type: 'single-step',
-      config: {},
-      input_schema: {},
-      field_mappings: {},
-      enabled: true,
-      timeout_ms: 30000,
-      max_retries: 3,
-      continue_on_error: false,
-      total_executions: 0,
-      successful_executions: 0,
-      failed_executions: 0,
-      last_executed_at: null,
-      created_from_template: null,
-    });
-    await db.secrets!.insert({
-      ...base(tenant),
-      name: 'OPENAI',
-      provider: 'openai',
-      secret_type: 'api_key',
-      ciphertext: 'AAAA',
-      iv: 'AAAAAAAAAAAAAAAA',
-      key_version: 1,
-      description: '',
-      tags: [],
-      is_active: true,
-      expires_at: null,
-      last_used_at: null,
-      usage_count: 0,
-    });
+    await db.connectors!.insert(newConnector(tenant, { name: 'HTTP', ...stamps }));
+    const encrypted = { ciphertext: 'AAAA', iv: 'AAAAAAAAAAAAAAAA', key_version: 1 };
+    await db.secrets!.insert(
+      newSecret(tenant, encrypted, { name: 'OPENAI', provider: 'openai', ...stamps }),
+    );
     await db.executions!.insert({
       ...base(tenant),
       workflow_id: randomUUID(),
@@ -177,17 +150,17 @@ describe('createFlowkeepDatabase', () => {
     });
     await old.addCollections({ workflows: { schema: v0 } });
     const id = randomUUID();
-    await old.collections['workflows']!.insert({
-      ...base(randomUUID()),
+    // A v0 document: no `conflicts`, no `tags`.
+    const {
+      conflicts: _conflicts,
+      tags: _tags,
+      ...v0Document
+    } = newWorkflow(randomUUID(), {
       id,
       name: 'Old',
-      description: '',
-      nodes: [],
-      edges: [],
-      viewport: null,
-      settings: {},
-      versions: [],
+      ...stamps,
     });
+    await old.collections['workflows']!.insert(v0Document);
     await old.close();
 
     const db = await createFlowkeepDatabase({

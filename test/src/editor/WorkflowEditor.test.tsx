@@ -8,7 +8,7 @@ import {
   createMemoryWorkflowSource,
   emptyWorkflowDoc,
   type MemoryWorkflowSource,
-} from '../../../src/editor/workflow-source.ts';
+} from '../../support/memory-workflow-source.ts';
 import { chain, node } from './fixtures.ts';
 
 afterEach(() => {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { WorkflowDoc } from '../../../sync/documents.ts';
+import type { WorkflowDoc } from '../../../src/model/workflow.ts';
 import { createEditorSession } from '../../../src/editor/editor-session.ts';
 import { applyOperation } from '../../../src/editor/graph-ops.ts';
+import type { WorkflowSource } from '../../../src/editor/workflow-source.ts';
 import {
   createMemoryWorkflowSource,
   emptyWorkflowDoc,
-  type WorkflowSource,
-} from '../../../src/editor/workflow-source.ts';
+} from '../../support/memory-workflow-source.ts';
 import { chain, counterIds, node } from './fixtures.ts';
 
 const doc = (): WorkflowDoc => emptyWorkflowDoc({ ...chain(), name: 'Flow' });

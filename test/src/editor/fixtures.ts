@@ -1,4 +1,5 @@
-import type { JsonObject, WorkflowEdge, WorkflowNode } from '../../../sync/documents.ts';
+import type { JsonObject } from '../../../src/model/json.ts';
+import type { WorkflowEdge, WorkflowNode } from '../../../src/model/workflow.ts';
 import { defaultNodeData } from '../../../src/editor/node-types.ts';
 
 export function node(id: string, type: string, data: JsonObject = {}, x = 0, y = 0): WorkflowNode {

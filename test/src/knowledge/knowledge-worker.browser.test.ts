@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { build, type OutputFile } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../../e2e/support/browser.ts';
+import { launchBrowser } from '../../support/browser.ts';
 
 const KNOWLEDGE = fileURLToPath(new URL('../../../src/knowledge/', import.meta.url));
 const FIXTURES = new URL('../../fixtures/knowledge/', import.meta.url);

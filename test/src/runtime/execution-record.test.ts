@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ExecutionDoc, SyncedRow } from '../../../sync/documents.ts';
-import { executionSchema } from '../../../src/db/schemas/executions.ts';
+import { executionSchema, type ExecutionDoc } from '../../../src/model/execution.ts';
+import type { SyncedRow } from '../../../src/model/synced-row.ts';
 import {
   ExecutionRecordBuilder,
   buildExecutionRecord,

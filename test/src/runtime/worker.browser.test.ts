@@ -10,7 +10,7 @@ import { build } from 'esbuild';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExecutionRecord, RuntimeWorkflow } from '../../../src/runtime/index.ts';
-import { launchBrowser } from '../../e2e/support/browser.ts';
+import { launchBrowser } from '../../support/browser.ts';
 import { startLlmTestServer, type LlmTestServer } from './support/llm-test-server.ts';
 import { ANY_INPUT, edge, node } from './support/workflows.ts';
 

@@ -3,65 +3,30 @@
  * and which workflows use which secret.
  */
 import { randomUUID } from 'node:crypto';
-import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
-import type { RxStorage } from 'rxdb';
-import { getRxStorageDexie } from 'rxdb/plugins/storage-dexie';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SecretDoc, WorkflowDoc } from '../../../sync/documents.ts';
-import { createFlowkeepDatabase, type FlowkeepDatabase } from '../../../src/db/index.ts';
+import type { FlowkeepDatabase } from '../../../src/db/index.ts';
+import { newSecret, type SecretDoc } from '../../../src/model/secret.ts';
+import { newWorkflow, type WorkflowDoc } from '../../../src/model/workflow.ts';
 import {
   createRxSecretStore,
   createRxWorkflowUsage,
   secretUsageIn,
   type SecretUsage,
 } from '../../../src/vault/app-bindings.ts';
+import { openMemoryDatabase } from '../../support/memory-database.ts';
 
 const stamp = '2026-11-23T15:00:00.000000+00:00';
 const TENANT = randomUUID();
 
 function secret(name: string, tenantId = TENANT): SecretDoc {
-  return {
-    id: randomUUID(),
-    tenant_id: tenantId,
-    created_by: null,
-    created_at: stamp,
-    updated_at: stamp,
-    server_txid: null,
-    _deleted: false,
-    name,
-    provider: 'openai',
-    secret_type: 'api_key',
-    ciphertext: 'AAAA',
-    iv: 'AAAAAAAAAAAAAAAA',
-    key_version: 1,
-    description: '',
-    tags: [],
-    is_active: true,
-    expires_at: null,
-    last_used_at: null,
-    usage_count: 0,
-  };
+  const encrypted = { ciphertext: 'AAAA', iv: 'AAAAAAAAAAAAAAAA', key_version: 1 };
+  const fields = { name, provider: 'openai', created_at: stamp, updated_at: stamp };
+  return { ...newSecret(tenantId, encrypted, fields), _deleted: false };
 }
 
 function workflow(name: string, nodes: WorkflowDoc['nodes'], deleted = false): WorkflowDoc {
-  return {
-    id: randomUUID(),
-    tenant_id: TENANT,
-    created_by: null,
-    created_at: stamp,
-    updated_at: stamp,
-    server_txid: null,
-    _deleted: deleted,
-    name,
-    description: '',
-    nodes,
-    edges: [],
-    viewport: null,
-    settings: {},
-    versions: [],
-    conflicts: [],
-    tags: [],
-  };
+  const fields = { name, nodes, created_at: stamp, updated_at: stamp };
+  return { ...newWorkflow(TENANT, fields), _deleted: deleted };
 }
 
 const node = (id: string, data: Record<string, string>) => ({
@@ -78,16 +43,7 @@ describe('vault bindings over RxDB', () => {
   });
 
   async function open(): Promise<FlowkeepDatabase> {
-    const db = await createFlowkeepDatabase({
-      userId: randomUUID(),
-      storage: getRxStorageDexie({ indexedDB: new IDBFactory(), IDBKeyRange }) as RxStorage<
-        unknown,
-        unknown
-      >,
-      devMode: true,
-      multiInstance: false,
-      collections: ['secrets', 'workflows'],
-    });
+    const db = await openMemoryDatabase({ collections: ['secrets', 'workflows'] });
     opened.push(db);
     return db;
   }

@@ -16,7 +16,7 @@ import {
   wrapTenantKey,
 } from '../../../src/vault/tenant-key-wrap.ts';
 import { createUserKey, type StoredUserKey } from '../../../src/vault/user-key-pair.ts';
-import { launchBrowser } from '../../e2e/support/browser.ts';
+import { launchBrowser } from '../../support/browser.ts';
 
 const ALICE = '11111111-1111-4111-8111-111111111111';
 const BOB = '22222222-2222-4222-8222-222222222222';

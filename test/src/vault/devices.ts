@@ -3,13 +3,15 @@
  * store that pushes and pulls through the real sync RPCs, over either direct SQL (acting as
  * the user in a transaction, as PostgREST does) or any other VaultRpcClient (supabase-js).
  */
-import type { SecretDoc } from '../../../sync/documents.ts';
+import { vi } from 'vitest';
+import type { SecretDoc } from '../../../src/model/secret.ts';
 import {
   createRpcVaultServer,
   type ServerSecretRow,
   type VaultRpcClient,
 } from '../../../src/vault/rpc-vault-server.ts';
-import { VaultServerError, type SecretStorePort } from '../../../src/vault/vault-ports.ts';
+import { RpcError } from '../../../src/model/errors.ts';
+import type { SecretStorePort } from '../../../src/vault/vault-ports.ts';
 import { VaultService } from '../../../src/vault/vault-service.ts';
 import type { TestDatabase } from '../../helpers/database.ts';
 
@@ -33,7 +35,7 @@ export function sqlRpcClient(db: TestDatabase, userId: string): VaultRpcClient {
         });
       } catch (error) {
         const failure = error as { message: string; code?: string; hint?: string };
-        throw new VaultServerError(
+        throw new RpcError(
           failure.hint ? `${failure.message} (${failure.hint})` : failure.message,
           failure.code ?? null,
         );
@@ -103,7 +105,7 @@ export class SyncedSecretStore implements SecretStorePort {
     if (result.conflicts.length > 0)
       throw new Error('Conflict with the server version: pull first');
     // A pull delivers a row only once every older transaction in the cluster has ended
-    // (DESIGN.md, "Sync protocol"), so wait for our own write to come back.
+    // (README.md, "Sync protocol"), so wait for our own write to come back.
     await this.pullUntil(() => {
       const local = this.docs.get(doc.id);
       return local !== undefined && local.server_txid !== serverTxid;
@@ -111,14 +113,13 @@ export class SyncedSecretStore implements SecretStorePort {
   }
 
   async pullUntil(done: () => boolean, timeoutMs = 20_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      await this.pull();
-      if (done()) return;
-      if (Date.now() > deadline)
-        throw new Error('The pull did not deliver the expected rows in time');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await vi.waitFor(
+      async () => {
+        await this.pull();
+        if (!done()) throw new Error('The pull did not deliver the expected rows in time');
+      },
+      { timeout: timeoutMs, interval: 50 },
+    );
   }
 
   async pull(): Promise<void> {

@@ -10,11 +10,11 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MembersPage } from '../../e2e/pages/MembersPage.ts';
 import { InvitePage } from '../../e2e/pages/InvitePage.ts';
-import { signUp, TEST_PASSWORD, uniqueEmail } from '../../e2e/support/accounts.ts';
-import { launchBrowser, newDevice } from '../../e2e/support/browser.ts';
-import { startAppServer, type AppServer } from '../../e2e/support/server.ts';
+import { signUp, TEST_PASSWORD, uniqueEmail } from '../../support/accounts.ts';
+import { launchBrowser, newDevice } from '../../support/browser.ts';
+import { startAppServer, type AppServer } from '../../support/app-server.ts';
 import { leakForms } from './devices.ts';
-import { VaultPage } from './pages/VaultPage.ts';
+import { VaultPage } from '../../e2e/pages/VaultPage.ts';
 
 const PASSPHRASES = { alice: 'alice-browser-vault-phrase-61', bob: 'bob-browser-vault-phrase-27' };
 const VALUES = { first: 'sk-BROWSERPLAIN-first-a81f', rotated: 'sk-BROWSERPLAIN-rotated-3c9e' };

@@ -6,8 +6,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalServer } from '../../../supabase/local/server.ts';
-import { snapshotOfBuiltApp } from './build.ts';
+import { startLocalServer } from '../../supabase/local/server.ts';
+import { snapshotOfBuiltApp } from './built-app.ts';
 
 export interface SqlRunner {
   query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: Row[] }>;

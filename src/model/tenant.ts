@@ -6,8 +6,22 @@
  *   0: first release.
  */
 import type { MigrationStrategies, RxJsonSchema } from 'rxdb';
-import type { TenantDoc } from '../../../sync/local-documents.ts';
+import type { JsonObject, Timestamp } from './json.ts';
+import { TENANT_ROLES, type TenantRole } from './roles.ts';
 import { timestampProperty, uuidProperty } from './synced-row.ts';
+
+/** A tenant the signed-in user belongs to, with the user's role in it. */
+export interface TenantDoc {
+  id: string;
+  name: string;
+  slug: string;
+  plan: string;
+  status: string;
+  settings: JsonObject;
+  role: TenantRole;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
 
 export const tenantSchema: RxJsonSchema<TenantDoc> = {
   title: 'tenants',
@@ -21,7 +35,7 @@ export const tenantSchema: RxJsonSchema<TenantDoc> = {
     plan: { type: 'string' },
     status: { type: 'string' },
     settings: { type: 'object' },
-    role: { type: 'string', enum: ['owner', 'admin', 'member', 'viewer'] },
+    role: { type: 'string', enum: [...TENANT_ROLES] },
     created_at: timestampProperty,
     updated_at: timestampProperty,
   },

@@ -4,32 +4,19 @@
  * directory makes one of them build while the others wait.
  */
 import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { isAppBuildStale } from '../../scripts/app-build.ts';
 
-export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const distDir = join(repoRoot, 'dist');
 const lockDir = join(repoRoot, 'node_modules', '.flowkeep-build.lock');
-const SOURCES = ['src', 'sync', 'public', 'index.html', 'vite.config.ts', 'package.json'];
 
-async function newestMtime(path: string): Promise<number> {
-  const info = await stat(path).catch(() => null);
-  if (!info) return 0;
-  if (!info.isDirectory()) return info.mtimeMs;
-  let newest = info.mtimeMs;
-  for (const entry of await readdir(path))
-    newest = Math.max(newest, await newestMtime(join(path, entry)));
-  return newest;
-}
-
-export async function isDistStale(): Promise<boolean> {
-  const built = await stat(join(distDir, 'sw.js')).catch(() => null);
-  if (!built) return true;
-  const sources = await Promise.all(SOURCES.map((s) => newestMtime(join(repoRoot, s))));
-  return Math.max(...sources) > built.mtimeMs;
+export function isDistStale(): Promise<boolean> {
+  return isAppBuildStale(repoRoot, join(distDir, 'sw.js'));
 }
 
 async function withBuildLock<T>(work: () => Promise<T>): Promise<T> {

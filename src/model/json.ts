@@ -1,4 +1,15 @@
 /**
+ * JSON values as documents hold them, and the one structural equality the editor and the sync
+ * layer both use.
+ */
+
+/** ISO-8601 timestamp as Postgres' to_jsonb prints it. */
+export type Timestamp = string;
+export type JsonValue =
+  string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+/**
  * Structural equality of JSON values: object key order does not matter (Postgres' jsonb
  * reorders keys), array order does. `undefined` members count as absent.
  */

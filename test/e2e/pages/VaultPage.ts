@@ -1,6 +1,6 @@
 /** The Secrets screen (src/vault/VaultScreen.tsx) as a user drives it in the browser. */
 import type { Locator, Page } from 'playwright-core';
-import { AppShell } from '../../../e2e/pages/AppShell.ts';
+import { AppShell } from './AppShell.ts';
 
 export class VaultPage {
   readonly shell: AppShell;
