@@ -1,6 +1,6 @@
 /**
  * Replication of one RxDB collection to its Postgres table through sync_pull / sync_push
- * (DESIGN.md, "Sync protocol"), on RxDB's replication protocol:
+ * (README, "Sync protocol"), on RxDB's replication protocol:
  * - pull: one sync_pull per batch, checkpointed by (_txid, id); the first pull of each cycle
  *   refreshes memberships, and rows of tenants the user can no longer read are removed
  *   locally by handing RxDB tombstones as if pulled (so no delete is ever pushed for them);
@@ -21,6 +21,8 @@ import { BehaviorSubject, Subject, type Observable } from 'rxjs';
 import type { PullCheckpoint, SyncPushRejection, SyncPushRow } from './protocol.ts';
 import type { SyncedCollection } from '../src/model/collections.ts';
 import type { RejectedChangeDoc } from '../src/model/rejected-change.ts';
+import { errorMessage } from '../src/model/errors.ts';
+import { withoutStorageFields } from '../src/model/synced-row.ts';
 import { Backoff } from './backoff.ts';
 import { documentsEqual } from './conflict-handler.ts';
 import { SyncStoppedError, type Connectivity } from './connectivity.ts';
@@ -244,7 +246,7 @@ export class CollectionReplication {
           connectivity.reportUnreachable();
           continue;
         }
-        const reason = error instanceof Error ? error.message : String(error);
+        const reason = errorMessage(error);
         this.status({ state: 'error', reason, retryingInMs: backoff.nextDelayMs() });
         await backoff.failed();
       }
@@ -293,11 +295,8 @@ export class CollectionReplication {
         .find({ selector: { tenant_id: { $nin: [...allowed] } } })
         .exec();
       for (const orphan of orphans) {
-        const data = orphan.toMutableJSON(true) as Doc;
+        const data = withoutStorageFields(orphan.toMutableJSON(true)) as Doc;
         if (pulledIds.has(data.id)) continue;
-        delete data['_meta'];
-        delete data['_rev'];
-        delete data['_attachments'];
         documents.push({ ...data, _deleted: true } as WithDeleted<Doc>);
       }
     }

@@ -1,25 +1,31 @@
 /**
  * The server side of sync, over supabase-js: the two sync RPCs, the pending-row count and
  * the tenancy tables. One HTTP request per call (supabase-js's own retries are off: the
- * sync layer retries and backs off itself). Errors become SyncRemoteError with the server's
- * code and HTTP status, so callers can tell a server that cannot be reached from one that
- * answered with a refusal.
+ * sync layer retries and backs off itself). Errors become SyncRemoteError, the model's
+ * RpcError with the HTTP status, so callers can tell a server that cannot be reached from one
+ * that answered with a refusal.
  */
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { JsonObject } from '../src/model/json.ts';
 import type { PullCheckpoint, SyncPullResult, SyncPushResult, SyncPushRow } from './protocol.ts';
 import type { SyncedCollection } from '../src/model/collections.ts';
 import type { TenantRole } from '../src/model/roles.ts';
+import { RpcError, type SupabaseErrorLike } from '../src/model/errors.ts';
 
-export class SyncRemoteError extends Error {
+export class SyncRemoteError extends RpcError {
   constructor(
     message: string,
-    readonly code: string | null,
+    sqlState: string | null,
     /** HTTP status; 0 when no response arrived (connection refused, DNS, network down). */
     readonly status: number | null = null,
   ) {
-    super(message);
+    super(message, sqlState);
     this.name = 'SyncRemoteError';
+  }
+
+  static fromResponse(what: string, error: SupabaseErrorLike, status: number): SyncRemoteError {
+    const { message, sqlState } = RpcError.from(error, `${what} failed: `);
+    return new SyncRemoteError(message, sqlState, status);
   }
 
   /**
@@ -57,16 +63,8 @@ export interface MembershipRow {
   role: TenantRole;
 }
 
-interface PostgrestLikeError {
-  message: string;
-  code?: string;
-  details?: string | null;
-  hint?: string | null;
-}
-
-function fail(what: string, error: PostgrestLikeError, status: number): never {
-  const hint = error.hint ? ` (${error.hint})` : '';
-  throw new SyncRemoteError(`${what} failed: ${error.message}${hint}`, error.code || null, status);
+function fail(what: string, error: SupabaseErrorLike, status: number): never {
+  throw SyncRemoteError.fromResponse(what, error, status);
 }
 
 export class SyncRemote {
