@@ -8,43 +8,14 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LocalDatabaseConfig } from './server.ts';
 import { startLocalServer } from './server.ts';
+import { isAppBuildStale } from '../../scripts/app-build.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const distDir = join(root, 'dist');
-
-/** The newest modification time under the app's sources. */
-async function newestSource(): Promise<number> {
-  let newest = 0;
-  async function visit(path: string): Promise<void> {
-    let info;
-    try {
-      info = await stat(path);
-    } catch {
-      return;
-    }
-    if (info.isDirectory()) {
-      for (const entry of await readdir(path)) await visit(join(path, entry));
-    } else {
-      newest = Math.max(newest, info.mtimeMs);
-    }
-  }
-  for (const source of [
-    'index.html',
-    'vite.config.ts',
-    'src',
-    'public',
-    'sync',
-    'package-lock.json',
-  ]) {
-    await visit(join(root, source));
-  }
-  return newest;
-}
 
 async function buildAppIfNeeded(): Promise<string | null> {
   if (!existsSync(join(root, 'index.html'))) {
@@ -52,9 +23,10 @@ async function buildAppIfNeeded(): Promise<string | null> {
     return null;
   }
   const built = join(distDir, 'index.html');
-  const builtAt = existsSync(built) ? (await stat(built)).mtimeMs : 0;
-  if (builtAt > 0 && builtAt >= (await newestSource())) return distDir;
-  console.log(builtAt ? 'The app changed since the last build: rebuilding…' : 'Building the app…');
+  if (!(await isAppBuildStale(root, built))) return distDir;
+  console.log(
+    existsSync(built) ? 'The app changed since the last build: rebuilding…' : 'Building the app…',
+  );
   const vite = join(root, 'node_modules', '.bin', 'vite');
   const code = await new Promise<number | null>((resolve, reject) => {
     const child = spawn(vite, ['build'], { cwd: root, stdio: 'inherit' });
