@@ -29,7 +29,7 @@ export interface ConnectivityOptions {
   probe: () => Promise<void>;
   /** First wait between probes (default 500 ms). */
   probeInitialMs?: number;
-  /** Longest wait between probes (default 5 s): bounds how long recovery can take. */
+  /** Longest wait between probes (default 3 s): bounds how long recovery can take. */
   probeMaxMs?: number;
 }
 
@@ -45,7 +45,7 @@ export class Connectivity {
   constructor(private readonly options: ConnectivityOptions) {
     this.probeBackoff = new Backoff({
       initialMs: options.probeInitialMs ?? 500,
-      maxMs: options.probeMaxMs ?? 5_000,
+      maxMs: options.probeMaxMs ?? 3_000,
     });
     this.subscription = options.online$.subscribe((online) => {
       this.browserOnline = online;

@@ -69,7 +69,7 @@ export interface StartSyncOptions {
   live?: boolean;
   /** Backoff after the server answered with an error (default 1 s doubling to 60 s). */
   retry?: BackoffOptions;
-  /** Probing a server that cannot be reached: first and longest wait (default 0.5 s, 5 s). */
+  /** Probing a server that cannot be reached: first and longest wait (default 0.5 s, 3 s). */
   probe?: { initialMs?: number; maxMs?: number };
 }
 

@@ -107,7 +107,7 @@ describe('sync through a server outage (PostgreSQL)', { timeout: 120_000 }, () =
         async () => (await serverNames()).includes('Written while the server was down'),
         15_000,
       );
-      // Bounded by the probe's longest wait (5 s) plus the requests themselves.
+      // Bounded by the probe's longest wait (3 s) plus the requests themselves.
       expect(Date.now() - back).toBeLessThan(10_000);
       await eventually('nothing is unsent', async () => (await unsentOf(device)) === 0);
       await statusOf(device, 'idle');
