@@ -1,4 +1,5 @@
 // @vitest-environment jsdom
+import type { ReactElement } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { act, cleanup, render, screen } from '@testing-library/react';
 import type { AppData, SyncState } from '../../../../src/app/data/app-data.ts';
@@ -17,14 +18,19 @@ afterEach(async () => {
 
 const fresh = { unsent: 0, lastSyncedAt: null };
 
+/** Renders `view` over a local data core whose sync state the test sets. */
+async function renderWithState(initial: SyncState, view: ReactElement) {
+  const state = createStore<SyncState>(initial);
+  data = await openLocalAppData(undefined, state);
+  render(<AppDataContext.Provider value={data}>{view}</AppDataContext.Provider>);
+  return state;
+}
+
 describe('SyncStatus', () => {
   it('says offline, shows initial-sync progress, up to date, and errors with their reason', async () => {
-    const state = createStore<SyncState>({ kind: 'offline', cause: 'browser', ...fresh });
-    data = await openLocalAppData(undefined, state);
-    render(
-      <AppDataContext.Provider value={data}>
-        <SyncStatus />
-      </AppDataContext.Provider>,
+    const state = await renderWithState(
+      { kind: 'offline', cause: 'browser', ...fresh },
+      <SyncStatus />,
     );
     const status = screen.getByRole('status', { name: 'Sync status' });
     expect(status.textContent).toBe('Offline');
@@ -44,12 +50,9 @@ describe('SyncStatus', () => {
   });
 
   it('shows the count of unsent changes whenever it is not zero', async () => {
-    const state = createStore<SyncState>({ kind: 'offline', cause: 'server', ...fresh });
-    data = await openLocalAppData(undefined, state);
-    render(
-      <AppDataContext.Provider value={data}>
-        <SyncStatus />
-      </AppDataContext.Provider>,
+    const state = await renderWithState(
+      { kind: 'offline', cause: 'server', ...fresh },
+      <SyncStatus />,
     );
     const status = screen.getByRole('status', { name: 'Sync status' });
     expect(status.textContent).toBe("Can't reach the server");
@@ -79,12 +82,9 @@ describe('SyncStatus', () => {
     );
     expect(explainSyncState({ kind: 'up-to-date', at: lastSyncedAt, ...fresh })).toBeNull();
 
-    const state = createStore<SyncState>({ kind: 'offline', cause: 'server', ...fresh });
-    data = await openLocalAppData(undefined, state);
-    render(
-      <AppDataContext.Provider value={data}>
-        <SyncNotice />
-      </AppDataContext.Provider>,
+    const state = await renderWithState(
+      { kind: 'offline', cause: 'server', ...fresh },
+      <SyncNotice />,
     );
     expect(screen.getByRole('note', { name: 'Connection' }).textContent).toMatch(
       /^Can't reach the server/,
