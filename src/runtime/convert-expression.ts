@@ -471,7 +471,6 @@ const FUNCTIONS: Record<string, (args: string[]) => string> = {
   Number: ([x]) => `$number(${x})`,
   Boolean: ([x]) => `$boolean(${x})`,
   'JSON.stringify': ([x]) => `$string(${x})`,
-  'JSON.parse': ([x]) => `$eval(${x})`,
   'Math.round': ([x]) => `$round(${x})`,
   'Math.floor': ([x]) => `$floor(${x})`,
   'Math.ceil': ([x]) => `$ceil(${x})`,
