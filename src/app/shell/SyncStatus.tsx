@@ -66,7 +66,11 @@ export function SyncStatus() {
       title={explainSyncState(state) ?? text}
     >
       <span className="sync-dot" aria-hidden="true" />
-      <span className="sync-text">{text}</span>
+      <span className="sync-text">{phaseLabel(state)}</span>
+      {/* Its own span so a long phase is cut short, never the count. */}
+      {text !== phaseLabel(state) && (
+        <span className="sync-unsent">{` · ${unsentLabel(state.unsent)}`}</span>
+      )}
       {state.kind === 'syncing' && state.initial && (
         <progress
           aria-label="Initial sync progress"
