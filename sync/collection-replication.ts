@@ -180,7 +180,8 @@ export class CollectionReplication {
     this.pullWaiters = [];
     for (const resolve of waiters) resolve();
     await this.state.cancel();
-    await this.countingUnsent;
+    // Not awaiting a count in progress: one that waits for a start that never comes (a tab
+    // that never led) would hold sign-out; a count after this point is dropped.
     this.unsent.complete();
   }
 

@@ -225,6 +225,7 @@ export function startSync(options: StartSyncOptions): SyncEngine {
     // Started at once, online or not: the handlers wait at the online gate, and the
     // replications count unsent changes from the local database even while offline.
     for (const replication of replications.values()) await replication.state.start();
+    if (stopped) return;
     subscriptions.push(
       connectivity.state$.subscribe((connection) => {
         transition = transition.then(async () => {
@@ -305,7 +306,7 @@ export function startSync(options: StartSyncOptions): SyncEngine {
       stopped = true;
       poller.stop();
       connectivity.stop();
-      await started$;
+      // Not `started$`: a tab that never became leader never finishes starting.
       await transition;
       for (const subscription of subscriptions) subscription.unsubscribe();
       await Promise.all([...replications.values()].map((r) => r.stop()));
